@@ -1,0 +1,9 @@
+#!/bin/sh
+# Runs before `npm start` and `npm test`: installs the npm dependencies
+# (Node 24 LTS among them, from the npm registry's `node` package) on a fresh
+# checkout, so the README's commands work as written.
+set -e
+if [ ! -x node_modules/.bin/node ] || [ ! -d node_modules/@platformatic/kafka ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "userstream: installing npm dependencies (first run)" >&2
+  npm ci --no-audit --no-fund >&2
+fi

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { createApiServer } from '../../source/server.ts';
+import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { onShutdown } from '../shutdown.ts';
+
+export function apiCommand(): Command {
+  return new Command('api')
+    .description('serve the built-in randomuser-compatible source over HTTP (GET /api/?results=N&seed=S&page=P&nat=gb,fr)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8000')
+    .option('--verbose', 'print stack traces of errors')
+    .action(async (opts: { host: string; port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UserstreamError(ErrorCodes.CONFIG, `invalid --port ${JSON.stringify(opts.port)}: expected 0-65535`);
+      }
+      const base = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+      const server = createApiServer({ baseUrl: base });
+      try {
+        await server.listen({ host: opts.host, port });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UserstreamError(ErrorCodes.STACK_PORT_TAKEN, `cannot listen on ${opts.host}:${port}: ${code ?? (error as Error).message}`);
+      }
+      const address = server.addresses()[0];
+      process.stdout.write(`randomuser-compatible API on http://${opts.host}:${address?.port ?? port}/api/\n`);
+      const closed = new Promise<void>((resolve) => server.addHook('onClose', (_instance, done: () => void) => {
+        resolve();
+        done();
+      }));
+      onShutdown(() => void server.close());
+      await closed;
+    });
+}

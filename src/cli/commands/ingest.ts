@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/options.ts';
+import { ingest, type IngestProgress } from '../../ingest/ingest.ts';
+import { ensureTopics } from '../../kafka/admin.ts';
+import { openSource } from '../../source/open.ts';
+import { configFrom, withOptions } from '../options.ts';
+import { onShutdown } from '../shutdown.ts';
+
+/** One ingest run with a live line on a terminal and a summary at the end. */
+export async function runIngest(config: Config, log: Logger, signal: AbortSignal): Promise<IngestProgress> {
+  const source = await openSource({ source: config.source, apiUrl: config.apiUrl, log });
+  await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
+  const limit = config.count === undefined ? `${config.duration} s` : `${config.count} records or ${config.duration} s`;
+  log.info(`ingest: ${source.name} → ${config.topic} for ${limit}${config.rate ? ` at ≤${config.rate}/s` : ''}`);
+  const tty = process.stderr.isTTY;
+  let lastLog = 0;
+  const summary = await ingest({
+    config,
+    source,
+    signal,
+    onProgress: (p) => {
+      const rate = p.produced / Math.max(0.001, p.elapsedMs / 1000);
+      const line = `ingest: ${p.produced} produced, ${rate.toFixed(0)}/s, ${p.requests} requests, ${p.rejected} rejected`;
+      if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+      else if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        log.info(line);
+      }
+    },
+  });
+  if (tty) process.stderr.write('\r\x1b[2K');
+  return summary;
+}
+
+export function formatIngestSummary(p: IngestProgress): string {
+  const secs = p.elapsedMs / 1000;
+  return `ingested ${p.produced} records in ${secs.toFixed(1)} s (${(p.produced / Math.max(secs, 0.001)).toFixed(0)}/s) over ${p.requests} requests; ${p.rejected} malformed results skipped`;
+}
+
+export function ingestCommand(): Command {
+  return withOptions(new Command('ingest'), ['ingest', 'kafka', 'general'])
+    .description('fetch users from the source and produce them to Kafka (idempotent, acks=all, flushed before exit)')
+    .action(async (_opts, command: Command) => {
+      const { config, log } = configFrom(command);
+      const controller = new AbortController();
+      onShutdown(() => {
+        log.warn('ingest: stopping; sending what was fetched and flushing');
+        controller.abort();
+      });
+      const summary = await runIngest(config, log, controller.signal);
+      process.stdout.write(`${formatIngestSummary(summary)}\n`);
+    });
+}

@@ -1,0 +1,103 @@
+import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
+import { Command } from 'commander';
+import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { SERVICE_NAMES, stackServices } from '../../stack/index.ts';
+import { stackPaths } from '../../stack/paths.ts';
+import { stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
+import { configFrom, withOptions } from '../options.ts';
+import { createReporter } from '../reporter.ts';
+
+function checkNames(names: string[]): string[] {
+  for (const n of names) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(n)) {
+      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')}`);
+    }
+  }
+  return names;
+}
+
+export function stackCommand(): Command {
+  const stack = new Command('stack').description('the local stack: Kafka (KRaft) and Cassandra as local processes, no Docker');
+
+  withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')} (default: all)`), ['stack', 'general'])
+    .description('download (once, from Maven Central) and start the services; wait until each answers; reuse what already runs')
+    .action(async (names: string[], _opts, command: Command) => {
+      const { config } = configFrom(command);
+      const paths = stackPaths(config.stackHome);
+      const reporter = createReporter();
+      try {
+        await stackUp(stackServices(config, checkNames(names)), paths, { javaHome: config.javaHome, reporter });
+      } finally {
+        reporter.close();
+      }
+      process.stdout.write(`stack is up; data and logs in ${paths.home}\n`);
+    });
+
+  withOptions(stack.command('down').argument('[services...]', 'some of the services (default: all)'), ['stack', 'general'])
+    .description('stop the services this stack started (nothing else); data is kept')
+    .action(async (names: string[], _opts, command: Command) => {
+      const { config } = configFrom(command);
+      const reporter = createReporter();
+      try {
+        await stackDown(stackServices(config, checkNames(names)), stackPaths(config.stackHome), reporter);
+      } finally {
+        reporter.close();
+      }
+    });
+
+  withOptions(stack.command('status'), ['stack', 'general'])
+    .description('show each service: running (ours and answering), starting, stopped, or foreign (answering but not started by us)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const { config } = configFrom(command);
+      const statuses = await stackStatus(stackServices(config), stackPaths(config.stackHome));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+        return;
+      }
+      const rows = statuses.map((s) => [s.name, s.version, s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]);
+      printTable(['service', 'version', 'state', 'pid', 'ports'], rows);
+    });
+
+  withOptions(stack.command('logs').argument('[service]', 'kafka or cassandra (default: all)'), ['stack', 'general'])
+    .description('print the last lines of the service logs')
+    .option('-n, --lines <n>', 'lines per service', '40')
+    .option('-f, --follow', 'keep printing new lines')
+    .action(async (name: string | undefined, opts: { lines: string; follow?: boolean }, command: Command) => {
+      const { config } = configFrom(command);
+      const paths = stackPaths(config.stackHome);
+      const names = name ? checkNames([name]) : [...SERVICE_NAMES];
+      for (const n of names) {
+        const file = paths.log(n);
+        if (!existsSync(file)) {
+          process.stdout.write(`== ${n}: no log yet (${file})\n`);
+          continue;
+        }
+        process.stdout.write(`== ${n} (${file})\n`);
+        const lines = readFileSync(file, 'utf8').split('\n');
+        process.stdout.write(`${lines.slice(-Number(opts.lines) - 1).join('\n')}\n`);
+        if (opts.follow) follow(file, statSync(file).size);
+      }
+      if (opts.follow) await new Promise(() => {});
+    });
+
+  return stack;
+}
+
+function follow(file: string, from: number): void {
+  let position = from;
+  watchFile(file, { interval: 500 }, (curr) => {
+    if (curr.size <= position) {
+      position = Math.min(position, curr.size);
+      return;
+    }
+    createReadStream(file, { start: position, end: curr.size - 1 }).pipe(process.stdout, { end: false });
+    position = curr.size;
+  });
+}
+
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+}

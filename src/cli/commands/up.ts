@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { countRows } from '../../cassandra/schema.ts';
+import { connectCassandra } from '../../cassandra/session.ts';
+import type { Config } from '../../config/options.ts';
+import { NodeEngine } from '../../engines/node/engine.ts';
+import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { groupLag } from '../../kafka/admin.ts';
+import { localStackClientConfig, stackServices } from '../../stack/index.ts';
+import { stackPaths } from '../../stack/paths.ts';
+import { stackUp } from '../../stack/supervisor.ts';
+import { configFrom, withOptions } from '../options.ts';
+import { createReporter } from '../reporter.ts';
+import { onShutdown } from '../shutdown.ts';
+import { formatIngestSummary, runIngest } from './ingest.ts';
+import { checkEngine } from './stream.ts';
+
+export function upCommand(): Command {
+  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'stack', 'general'])
+    .description('the main job: start the local stack, run the engine, ingest for --duration seconds, wait until every record is in Cassandra, print a summary')
+    .option('--engine <engine>', 'stream engine: node or spark', 'node')
+    .option('--follow', 'keep ingesting and streaming until Ctrl-C')
+    .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
+    .action(async (opts: { engine: string; follow?: boolean; drainTimeout: string }, command: Command) => {
+      checkEngine(opts.engine);
+      const { config: base, log } = configFrom(command);
+      const config: Config = { ...base, ...localStackClientConfig(base) };
+      const started = performance.now();
+
+      const reporter = createReporter();
+      try {
+        await stackUp(stackServices(config), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
+      } finally {
+        reporter.close();
+      }
+
+      const engine = new NodeEngine({ config, log });
+      const controller = new AbortController();
+      onShutdown(() => {
+        log.warn('stopping: finishing the ingest, then the engine');
+        controller.abort();
+      });
+      await engine.start();
+      const failed = engine.finished.then(
+        () => undefined,
+        (error: Error) => error,
+      );
+
+      const ingestConfig = opts.follow ? { ...config, duration: Number.MAX_SAFE_INTEGER / 1000 } : config;
+      const ingested = await runIngest(ingestConfig, log, controller.signal);
+      log.info(formatIngestSummary(ingested));
+
+      // Every message up to the topic's end is processed (written or dead-lettered) when the group's lag is 0.
+      const drainDeadline = Date.now() + Number(opts.drainTimeout) * 1000;
+      for (;;) {
+        const error = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 250))]);
+        if (error) throw error;
+        const lag = await groupLag(config, config.groupId, config.topic);
+        if (lag === 0n) break;
+        if (Date.now() > drainDeadline) {
+          await engine.stop().catch(() => {});
+          throw new UserstreamError(ErrorCodes.TIMEOUT, `the engine still had ${lag} messages to process after ${opts.drainTimeout} s`);
+        }
+      }
+      await engine.stop();
+
+      const client = await connectCassandra(config);
+      const rows = await countRows(client, config).finally(() => client.shutdown());
+      const secs = (performance.now() - started) / 1000;
+      const s = engine.stats;
+      process.stdout.write(
+        [
+          'userstream up: done',
+          `  produced       ${ingested.produced} (${(ingested.produced / Math.max(ingested.elapsedMs / 1000, 0.001)).toFixed(0)} records/s into Kafka)`,
+          `  written        ${s.written} (upserts by id; ${s.batches} batches, ${s.retries} retried)`,
+          `  dead-lettered  ${s.deadLettered} (topic ${config.dlqTopic})`,
+          `  rows in ${config.keyspace}.${config.table}: ${rows}`,
+          `  elapsed        ${secs.toFixed(1)} s`,
+          '',
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,46 @@
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
+
+export type ConfigInput = Partial<Record<OptionKey, unknown>>;
+
+/**
+ * Builds the config once: flags > USERSTREAM_* environment > defaults, each
+ * value validated by its schema. A bad value is a user error naming the flag
+ * or variable it came from.
+ */
+export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(optionSpecs)) {
+    const fromFlag = flags[key as OptionKey];
+    const fromEnv = env[envName(key)];
+    let raw: unknown;
+    let origin: string;
+    if (fromFlag !== undefined) {
+      raw = fromFlag;
+      origin = flagName(key);
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      raw = fromEnv;
+      origin = envName(key);
+    } else {
+      raw = spec.default;
+      origin = `default of ${flagName(key)}`;
+    }
+    const parsed = spec.schema.safeParse(raw);
+    if (!parsed.success) {
+      const why = parsed.error.issues[0]?.message ?? 'invalid value';
+      throw new UserstreamError(ErrorCodes.CONFIG, `invalid ${origin} ${JSON.stringify(raw)}: ${why}`);
+    }
+    out[key] = parsed.data;
+  }
+  return out as Config;
+}
+
+/** Markdown reference of every option, for the README. */
+export function configReference(): string {
+  const rows = ['| flag | environment | default | meaning |', '|---|---|---|---|'];
+  for (const [key, spec] of Object.entries(optionSpecs)) {
+    const def = spec.default === undefined ? '—' : `\`${spec.default}\``;
+    rows.push(`| \`${flagName(key)}\` | \`${envName(key)}\` | ${def} | ${spec.doc} |`);
+  }
+  return rows.join('\n');
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of userstream, in one table. Each key is read, in order of
+ * precedence, from its flag (`--kebab-case`), its environment variable
+ * (`USERSTREAM_SCREAMING_SNAKE`) and its default. The README's configuration
+ * reference is generated from this table by `userstream config --markdown`.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
+const list = (item: z.ZodType<string>) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    z.array(item).min(1),
+  );
+
+export const optionSpecs = {
+  // Kafka
+  kafkaBrokers: { group: 'kafka', schema: list(hostPort), default: 'localhost:9092', doc: 'Kafka bootstrap brokers, comma-separated host:port' },
+  topic: { group: 'kafka', schema: z.string().min(1), default: 'users_created', doc: 'Topic the ingest writes and the engines read' },
+  dlqTopic: { group: 'kafka', schema: z.string().min(1), default: 'users_created.dlq', doc: 'Dead-letter topic for messages that fail validation' },
+  partitions: { group: 'kafka', schema: positiveInt, default: '3', doc: 'Partitions of the topic when it is created' },
+  groupId: { group: 'kafka', schema: z.string().min(1), default: 'userstream-node', doc: 'Consumer group of the node engine' },
+  // Cassandra
+  cassandraHosts: { group: 'cassandra', schema: list(hostPort), default: '127.0.0.1:9042', doc: 'Cassandra contact points, comma-separated host:port' },
+  cassandraDc: { group: 'cassandra', schema: z.string().min(1), default: 'datacenter1', doc: 'Local data centre name for the driver' },
+  keyspace: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'spark_streams', doc: 'Keyspace of the users table' },
+  table: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'created_users', doc: 'Table the engines write' },
+  concurrency: { group: 'cassandra', schema: positiveInt, default: '64', doc: 'Maximum concurrent Cassandra writes per engine instance' },
+  // Source and ingest
+  source: { group: 'ingest', schema: z.string().refine((s) => s === 'auto' || s === 'builtin' || /^https?:\/\//.test(s), 'expected auto, builtin or an http(s) URL'), default: 'auto', doc: 'Where users come from: auto (randomuser.me when reachable, else built-in), builtin, or an API URL' },
+  apiUrl: { group: 'ingest', schema: z.string().url(), default: 'https://randomuser.me/api/', doc: 'The randomuser.me API tried by --source auto' },
+  duration: { group: 'ingest', schema: z.coerce.number().positive(), default: '60', doc: 'Seconds the ingest runs (like the original DAG task)' },
+  count: { group: 'ingest', schema: positiveInt.optional(), default: undefined, doc: 'Stop after this many records (overrides --duration when reached first)' },
+  rate: { group: 'ingest', schema: z.coerce.number().positive().optional(), default: undefined, doc: 'Records per second ceiling (unlimited when unset)' },
+  batchSize: { group: 'ingest', schema: z.coerce.number().int().min(1).max(5000), default: '1000', doc: 'Users asked for per API request (the API allows 1-5000)' },
+  seed: { group: 'ingest', schema: z.string().min(1).optional(), default: undefined, doc: 'API seed; with a seed, pages are deterministic and replays upsert the same users' },
+  nat: { group: 'ingest', schema: z.string().optional(), default: undefined, doc: 'Nationalities, comma-separated (e.g. gb,fr,ir)' },
+  // Local stack
+  stackHome: { group: 'stack', schema: z.string().min(1), default: '.stack', doc: 'Folder for downloads, service data and logs (git-ignored)' },
+  kafkaVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '4.1.1', doc: 'Apache Kafka version run by the local stack (KRaft)' },
+  cassandraVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '5.0.9', doc: 'Apache Cassandra version run by the local stack' },
+  kafkaPort: { group: 'stack', schema: port, default: '9092', doc: 'Kafka client port of the local stack' },
+  kafkaControllerPort: { group: 'stack', schema: port, default: '9093', doc: 'KRaft controller port of the local stack' },
+  cassandraPort: { group: 'stack', schema: port, default: '9042', doc: 'CQL port of the local stack' },
+  cassandraStoragePort: { group: 'stack', schema: port, default: '7000', doc: 'Cassandra inter-node port of the local stack' },
+  kafkaHeapMb: { group: 'stack', schema: positiveInt, default: '1024', doc: 'Kafka JVM heap (MB)' },
+  cassandraHeapMb: { group: 'stack', schema: positiveInt, default: '2048', doc: 'Cassandra JVM heap (MB)' },
+  javaHome: { group: 'stack', schema: z.string().optional(), default: undefined, doc: 'JDK (17+) used by the local stack; defaults to JAVA_HOME, then java on PATH' },
+  // General
+  logLevel: { group: 'general', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Log level' },
+} as const satisfies Record<string, OptionSpec>;
+
+export interface OptionSpec {
+  group: string;
+  schema: z.ZodType;
+  default: string | undefined;
+  doc: string;
+}
+
+export type OptionKey = keyof typeof optionSpecs;
+
+export type Config = {
+  [K in OptionKey]: z.output<(typeof optionSpecs)[K]['schema']>;
+};
+
+export function envName(key: string): string {
+  return `USERSTREAM_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+export function flagName(key: string): string {
+  return `--${key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+}

@@ -1,0 +1,192 @@
+import type cassandra from 'cassandra-driver';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/options.ts';
+import { ensureSchema } from '../../cassandra/schema.ts';
+import { connectCassandra } from '../../cassandra/session.ts';
+import { CassandraWriter } from '../../cassandra/writer.ts';
+import { describeError } from '../../errors.ts';
+import { ensureTopics, kafkaError } from '../../kafka/admin.ts';
+import { consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
+import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
+import { parseRecord, type UserRecord } from '../../record/record.ts';
+import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
+
+export type NodeEngineConfig = Pick<
+  Config,
+  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'groupId'
+  | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table' | 'concurrency'
+>;
+
+export interface EngineStats {
+  consumed: number;
+  written: number;
+  deadLettered: number;
+  batches: number;
+  /** Batch attempts that failed and were retried. */
+  retries: number;
+}
+
+export interface NodeEngineOptions {
+  config: NodeEngineConfig;
+  log: Logger;
+  clientId?: string;
+  /** Messages per batch before it is written without waiting for more. */
+  batchSize?: number;
+  /** How long a partial batch waits for more messages. */
+  lingerMs?: number;
+}
+
+/**
+ * The consumer-group engine: validate → upsert into Cassandra → commit.
+ * A batch is committed only after its rows are written and its bad messages
+ * are acknowledged by the DLQ topic; a batch that fails is retried whole
+ * (the writes are idempotent upserts), so nothing accepted is lost and
+ * nothing is written twice with different content.
+ */
+export class NodeEngine {
+  readonly stats: EngineStats = { consumed: 0, written: 0, deadLettered: 0, batches: 0, retries: 0 };
+  readonly #config: NodeEngineConfig;
+  readonly #log: Logger;
+  readonly #clientId: string;
+  readonly #batchSize: number;
+  readonly #lingerMs: number;
+  #client: cassandra.Client | undefined;
+  #writer: CassandraWriter | undefined;
+  #dlq: RecordProducer | undefined;
+  #consumer: RawConsumer | undefined;
+  #stream: RawStream | undefined;
+  #buffer: RawMessage[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #processing: Promise<void> = Promise.resolve();
+  #busy = false;
+  #stopping = false;
+  #failure: Error | undefined;
+  #done: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+
+  constructor(options: NodeEngineOptions) {
+    this.#config = options.config;
+    this.#log = options.log;
+    this.#clientId = options.clientId ?? `userstream-node-${process.pid}`;
+    this.#batchSize = options.batchSize ?? 2000;
+    this.#lingerMs = options.lingerMs ?? 25;
+    this.#done = Promise.withResolvers<void>();
+    this.#done.promise.catch(() => {});
+  }
+
+  /** Connects, creates what is missing, and starts consuming. Resolves once subscribed. */
+  async start(): Promise<void> {
+    const c = this.#config;
+    await ensureTopics(c, [
+      { name: c.topic, partitions: c.partitions },
+      { name: c.dlqTopic, partitions: 1 },
+    ]);
+    this.#client = await connectCassandra(c, { concurrency: c.concurrency });
+    await ensureSchema(this.#client, c);
+    this.#writer = new CassandraWriter(this.#client, { ...c, concurrency: c.concurrency });
+    this.#dlq = createRecordProducer(c, `${this.#clientId}-dlq`);
+    this.#consumer = createRawConsumer(c, this.#clientId);
+    this.#stream = await consumeTopic(this.#consumer, c, c.topic);
+    this.#stream.on('data', (message: RawMessage) => this.#onMessage(message));
+    this.#stream.on('error', (error: Error) => this.#fail(kafkaError(`consuming ${c.topic}`, c, error)));
+    this.#log.info(`node engine: consuming ${c.topic} as group ${c.groupId} into ${c.keyspace}.${c.table}`);
+  }
+
+  /** Resolves when the engine has stopped; rejects if it failed. */
+  get finished(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Writes and commits what it holds, then closes every connection. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return this.#done.promise;
+    this.#stopping = true;
+    this.#stream?.pause();
+    clearTimeout(this.#timer);
+    await this.#processing;
+    if (this.#buffer.length > 0 && !this.#failure) await this.#flush().catch(() => {});
+    await this.#stream?.close().catch(() => {});
+    // `close(true)` resolves to a promise at run time; the first overload types it as void.
+    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    await this.#dlq?.close().catch(() => {});
+    await this.#client?.shutdown().catch(() => {});
+    if (this.#failure) this.#done.reject(this.#failure);
+    else this.#done.resolve();
+    return this.#done.promise;
+  }
+
+  #onMessage(message: RawMessage): void {
+    this.#buffer.push(message);
+    this.stats.consumed++;
+    if (this.#busy) {
+      if (this.#buffer.length >= this.#batchSize) this.#stream?.pause();
+      return;
+    }
+    if (this.#buffer.length >= this.#batchSize) this.#schedule(0);
+    else if (!this.#timer) this.#schedule(this.#lingerMs);
+  }
+
+  #schedule(delay: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#busy || this.#stopping || this.#buffer.length === 0) return;
+      this.#busy = true;
+      this.#processing = this.#flush()
+        .catch((error: Error) => this.#fail(error))
+        .finally(() => {
+          this.#busy = false;
+          if (this.#stopping) return;
+          this.#stream?.resume();
+          if (this.#buffer.length > 0) this.#schedule(this.#buffer.length >= this.#batchSize ? 0 : this.#lingerMs);
+        });
+    }, delay);
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#buffer.splice(0, this.#batchSize);
+    const good: UserRecord[] = [];
+    const bad: DeadLetter[] = [];
+    for (const message of batch) {
+      const parsed = parseRecord(message.value);
+      if (parsed.ok) good.push(parsed.record);
+      else bad.push({ message, reason: parsed.reason });
+    }
+    // Duplicates of one id within a batch (a replayed page) need one write.
+    const unique = new Map<string, UserRecord>();
+    for (const r of good) unique.set(r.id, r);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await Promise.all([this.#writer!.writeBatch([...unique.values()]), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
+        await this.#commit(batch);
+        break;
+      } catch (error) {
+        if (this.#stopping && attempt >= 2) throw error;
+        this.stats.retries++;
+        const delay = Math.min(10_000, 250 * 2 ** attempt);
+        this.#log.warn(`node engine: batch of ${batch.length} failed (${describeError(error)}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.stats.written += good.length;
+    this.stats.deadLettered += bad.length;
+    this.stats.batches++;
+    for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
+  }
+
+  /** Commits the offset after the last message of each partition in the batch. */
+  async #commit(batch: RawMessage[]): Promise<void> {
+    const last = new Map<number, RawMessage>();
+    for (const m of batch) {
+      const prev = last.get(m.partition);
+      if (!prev || m.offset > prev.offset) last.set(m.partition, m);
+    }
+    await Promise.all([...last.values()].map((m) => m.commit()));
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.#log.error(`node engine: ${describeError(error)}`);
+    void this.stop();
+  }
+}

@@ -1,0 +1,109 @@
+import type { Config } from '../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { createRecordProducer, type RecordProducer, sendRecords } from '../kafka/producer.ts';
+import { toRecord } from '../record/from-random-user.ts';
+import type { UserRecord } from '../record/record.ts';
+import { sleep } from '../source/http-client.ts';
+import type { Page, UserSource } from '../source/source.ts';
+
+export type IngestConfig = Pick<
+  Config,
+  'kafkaBrokers' | 'topic' | 'duration' | 'count' | 'rate' | 'batchSize' | 'seed' | 'nat'
+>;
+
+export interface IngestProgress {
+  /** Users accepted from the source and turned into records. */
+  accepted: number;
+  /** Records acknowledged by Kafka. */
+  produced: number;
+  /** Results the source sent that were not well-formed users. */
+  rejected: number;
+  requests: number;
+  elapsedMs: number;
+}
+
+export interface IngestOptions {
+  config: IngestConfig;
+  source: UserSource;
+  /** Aborting stops fetching; everything already accepted is still sent and flushed. */
+  signal?: AbortSignal;
+  /** Reuse a producer (tests, the main job); otherwise one is made and closed. */
+  producer?: RecordProducer;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Sees every batch once Kafka has acknowledged it. */
+  onProduced?: (records: UserRecord[]) => void;
+}
+
+/**
+ * fetch → format → produce, for `duration` seconds or `count` records, at
+ * most `rate` records per second. The next page is fetched while the current
+ * one is being produced. Nothing accepted is dropped: on stop, the batch in
+ * hand is sent and the producer flushed before this resolves.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestProgress> {
+  const { config, source, signal } = options;
+  const producer = options.producer ?? createRecordProducer(config);
+  const started = performance.now();
+  const deadline = started + config.duration * 1000;
+  const progress: IngestProgress = { accepted: 0, produced: 0, rejected: 0, requests: 0, elapsedMs: 0 };
+  let page = 0;
+  let requested = 0;
+  const stopping = () => signal?.aborted === true || performance.now() >= deadline || (config.count !== undefined && requested >= config.count);
+
+  const fetchNext = async (): Promise<Page | null> => {
+    if (stopping()) return null;
+    let size = config.batchSize;
+    if (config.count !== undefined) size = Math.min(size, config.count - requested);
+    if (config.rate !== undefined) {
+      // Small requests keep the pace smooth; wait until this one is due.
+      size = Math.min(size, Math.max(1, Math.ceil(config.rate / 4)));
+      const dueAt = started + (requested / config.rate) * 1000;
+      const wait = dueAt - performance.now();
+      if (wait > 0) await sleep(wait, signal).catch(() => {});
+      if (stopping()) return null;
+    }
+    requested += size;
+    page += 1;
+    const result = await source.fetchPage(
+      { results: size, seed: config.seed, page: config.seed === undefined ? undefined : page, nat: config.nat },
+      signal,
+    );
+    progress.requests += 1;
+    return result;
+  };
+
+  const guard = (p: Promise<Page | null>) => {
+    p.catch(() => {}); // observed below; avoids an unhandled rejection while a send is pending
+    return p;
+  };
+
+  try {
+    let next = guard(fetchNext());
+    for (;;) {
+      let current: Page | null;
+      try {
+        current = await next;
+      } catch (error) {
+        if (error instanceof UserstreamError && error.code === ErrorCodes.ABORTED) break;
+        throw error;
+      }
+      if (current === null) break;
+      next = guard(fetchNext());
+      const now = new Date();
+      let users = current.users;
+      if (config.count !== undefined) users = users.slice(0, config.count - progress.accepted);
+      const records = users.map((u) => toRecord(u, now));
+      progress.accepted += records.length;
+      progress.rejected += current.rejected;
+      await sendRecords(producer, config, records);
+      progress.produced += records.length;
+      options.onProduced?.(records);
+      progress.elapsedMs = performance.now() - started;
+      options.onProgress?.(progress);
+    }
+  } finally {
+    if (!options.producer) await producer.close();
+  }
+  progress.elapsedMs = performance.now() - started;
+  return progress;
+}

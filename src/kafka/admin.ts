@@ -1,0 +1,92 @@
+import { Admin } from '@platformatic/kafka';
+import type { Config } from '../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { baseKafkaOptions } from './client-options.ts';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/** Creates the topics that are missing; existing topics are left as they are. */
+export async function ensureTopics(config: Pick<Config, 'kafkaBrokers'>, topics: TopicSpec[]): Promise<void> {
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
+  try {
+    const existing = new Set(await admin.listTopics());
+    for (const topic of topics) {
+      if (existing.has(topic.name)) continue;
+      try {
+        await admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: 1 });
+      } catch (error) {
+        // Another process may have created it between list and create.
+        const now = new Set(await admin.listTopics());
+        if (!now.has(topic.name)) throw error;
+      }
+    }
+  } catch (error) {
+    throw kafkaError(`creating topics ${topics.map((t) => t.name).join(', ')}`, config, error);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/** True when a broker answers a metadata request within the timeout. */
+export async function kafkaAnswers(config: Pick<Config, 'kafkaBrokers'>, timeoutMs = 3000): Promise<boolean> {
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-probe'), retries: 0, connectTimeout: timeoutMs, timeout: timeoutMs });
+  try {
+    await admin.metadata({ topics: [] });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/** End offsets per partition of a topic (the number of messages ever written, for a fresh topic). */
+export async function endOffsets(config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<Map<number, bigint>> {
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
+  try {
+    const meta = await admin.metadata({ topics: [topic] });
+    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
+    const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
+    const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
+    const out = new Map<number, bigint>();
+    for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
+    return out;
+  } catch (error) {
+    throw kafkaError(`reading offsets of ${topic}`, config, error);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+export function kafkaError(doing: string, config: Pick<Config, 'kafkaBrokers'>, error: unknown): UserstreamError {
+  if (error instanceof UserstreamError) return error;
+  const inner = (error as Error)?.message ?? String(error);
+  return new UserstreamError(ErrorCodes.KAFKA, `${doing} on Kafka ${config.kafkaBrokers.join(',')}: ${inner}`, {
+    cause: error,
+    canRetry: true,
+  });
+}
+
+/** Messages of `topic` the group has not committed yet, summed over partitions. */
+export async function groupLag(config: Pick<Config, 'kafkaBrokers'>, groupId: string, topic: string): Promise<bigint> {
+  const ends = await endOffsets(config, topic);
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
+  try {
+    const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+    const committed = new Map<number, bigint>();
+    for (const g of groups) for (const t of g.topics) if (t.name === topic) for (const p of t.partitions) committed.set(p.partitionIndex, p.committedOffset);
+    let lag = 0n;
+    for (const [partition, end] of ends) {
+      const c = committed.get(partition) ?? -1n;
+      lag += end - (c < 0n ? 0n : c);
+    }
+    return lag;
+  } catch (error) {
+    throw kafkaError(`reading the lag of group ${groupId}`, config, error);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}

@@ -1,0 +1,38 @@
+import { Consumer, type Message, type MessagesStream, stringDeserializer } from '@platformatic/kafka';
+import type { Config } from '../config/options.ts';
+import { kafkaError } from './admin.ts';
+import { baseKafkaOptions } from './client-options.ts';
+
+/** Keys as strings, values as raw bytes: validation happens in the engine, so a bad value cannot break the stream. */
+export type RawMessage = Message<string, Buffer, Buffer, Buffer>;
+export type RawStream = MessagesStream<string, Buffer, Buffer, Buffer>;
+export type RawConsumer = Consumer<string, Buffer, Buffer, Buffer>;
+
+export function createRawConsumer(config: Pick<Config, 'kafkaBrokers' | 'groupId'>, clientId: string): RawConsumer {
+  return new Consumer({
+    ...baseKafkaOptions(config, clientId),
+    groupId: config.groupId,
+    // Offsets move only when the engine commits them, after Cassandra has the rows.
+    autocommit: false,
+    sessionTimeout: 20_000,
+    heartbeatInterval: 1000,
+    rebalanceTimeout: 30_000,
+    maxWaitTime: 200,
+    deserializers: { key: stringDeserializer },
+  });
+}
+
+export async function consumeTopic(consumer: RawConsumer, config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<RawStream> {
+  try {
+    return await consumer.consume({
+      topics: [topic],
+      mode: 'committed',
+      // A new group starts at the beginning: records produced before the engine started are not skipped.
+      fallbackMode: 'earliest',
+      autocommit: false,
+      highWaterMark: 4096,
+    });
+  } catch (error) {
+    throw kafkaError(`subscribing to ${topic}`, config, error);
+  }
+}

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Config } from '../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { kafkaAnswers } from '../kafka/admin.ts';
+import {
+  KAFKA_MAIN_CLASS, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties, randomClusterId,
+} from './kafka-recipe.ts';
+import type { PrepareContext, ServiceDefinition } from './service.ts';
+
+const run = promisify(execFile);
+
+export type KafkaStackConfig = Pick<Config, 'kafkaVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions'>;
+
+/** Apache Kafka in KRaft mode: one process that is both broker and controller. */
+export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
+  const host = '127.0.0.1';
+  const files = (ctx: PrepareContext) => ({
+    properties: join(ctx.dirs.conf, 'server.properties'),
+    log4j: join(ctx.dirs.conf, 'log4j2.yaml'),
+    logDir: join(ctx.dirs.data, 'kraft'),
+  });
+  return {
+    name: 'kafka',
+    version: config.kafkaVersion,
+    artifacts: kafkaArtifacts(config.kafkaVersion),
+    ports: [
+      { port: config.kafkaPort, what: 'Kafka clients', flag: '--kafka-port' },
+      { port: config.kafkaControllerPort, what: 'KRaft controller', flag: '--kafka-controller-port' },
+    ],
+    startTimeoutMs: 120_000,
+    async prepare(ctx) {
+      const f = files(ctx);
+      writeFileSync(
+        f.properties,
+        kafkaServerProperties({ nodeId: 1, logDir: f.logDir, port: config.kafkaPort, controllerPort: config.kafkaControllerPort, host, partitions: config.partitions }),
+      );
+      writeFileSync(f.log4j, kafkaLog4jConfig(join(ctx.dirs.data, 'server.log')));
+      // KRaft storage is formatted once; its meta.properties then pins the cluster id.
+      if (existsSync(join(f.logDir, 'meta.properties'))) return;
+      const format = kafkaFormatCommand({ configFile: f.properties, clusterId: randomClusterId() });
+      try {
+        await run(ctx.java.bin, [...kafkaJvmArgs({ heapMb: 256, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), format.mainClass, ...format.args]);
+      } catch (error) {
+        const e = error as { stderr?: string; stdout?: string; message: string };
+        const why = (e.stderr || e.stdout || e.message).trim().split('\n').slice(-3).join(' ');
+        throw new UserstreamError(ErrorCodes.STACK_START, `formatting Kafka storage in ${f.logDir} failed: ${why}`, { cause: error });
+      }
+    },
+    javaArgs(ctx) {
+      const f = files(ctx);
+      return [...kafkaJvmArgs({ heapMb: config.kafkaHeapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
+    },
+    probe: () => kafkaAnswers({ kafkaBrokers: [`${host}:${config.kafkaPort}`] }, 2000),
+  };
+}

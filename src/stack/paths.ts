@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where the local stack keeps everything: one git-ignored folder. */
+export interface StackPaths {
+  home: string;
+  /** Resolved artifacts, reused by every later `up`: cache/<service>-<version>/lib. */
+  cache: string;
+  /** Maven's local repository, kept inside the stack folder. */
+  mavenRepo: string;
+  data(service: string): string;
+  log(service: string): string;
+  /** Facts about the process we started: pid, ports, version. */
+  runFile(service: string): string;
+  conf(service: string): string;
+}
+
+export function stackPaths(home: string): StackPaths {
+  const root = resolve(home);
+  const dir = (...parts: string[]) => {
+    const p = join(root, ...parts);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
+  return {
+    home: root,
+    get cache() {
+      return dir('cache');
+    },
+    get mavenRepo() {
+      return dir('cache', 'm2');
+    },
+    data: (s) => dir('data', s),
+    log: (s) => join(dir('logs'), `${s}.log`),
+    runFile: (s) => join(dir('run'), `${s}.json`),
+    conf: (s) => dir('conf', s),
+  };
+}

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface RunInfo {
+  service: string;
+  pid: number;
+  version: string;
+  ports: number[];
+  startedAt: string;
+  /** A marker in the command line that proves the pid is still ours. */
+  marker: string;
+}
+
+export function readRunInfo(file: string): RunInfo | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `pid` is alive and its command line carries our marker (pids get reused). */
+export function isOurs(info: RunInfo | undefined): info is RunInfo {
+  if (!info) return false;
+  try {
+    process.kill(info.pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').includes(info.marker);
+  } catch {
+    return true; // no /proc: trust the pid
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a detached process whose output goes to `logFile`; it outlives this CLI. */
+export function startDetached(bin: string, args: string[], options: { logFile: string; cwd: string; env?: NodeJS.ProcessEnv }): number {
+  const fd = openSync(options.logFile, 'a');
+  try {
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...options.env },
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${bin}`);
+    child.unref();
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function writeRunInfo(file: string, info: RunInfo): void {
+  writeFileSync(file, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function removeRunInfo(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/** SIGTERM, then SIGKILL after the grace period. Resolves when the process is gone. */
+export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** True when nothing listens on the port (on any local address). */
+export function portIsFree(port: number, host = '0.0.0.0'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The last lines of a log, to explain why a service died. */
+export function logTail(file: string, lines = 15): string {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8');
+  return text.split('\n').slice(-lines - 1).join('\n');
+}

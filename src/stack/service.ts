@@ -1,0 +1,40 @@
+import type { Java } from './java.ts';
+import type { StackPaths } from './paths.ts';
+
+/** Files and folders one service run uses. */
+export interface ServiceDirs {
+  lib: string;
+  data: string;
+  conf: string;
+  log: string;
+}
+
+/**
+ * What the supervisor needs to know about one service. The supervisor owns
+ * the common lifecycle (resolve artifacts, check ports, start detached,
+ * wait for health, record the pid, stop); a service only describes itself.
+ */
+export interface ServiceDefinition {
+  name: string;
+  version: string;
+  /** Maven coordinates whose runtime classpath runs the service. */
+  artifacts: string[];
+  /** Every port it listens on; all must be free before it starts. */
+  ports: { port: number; what: string; flag: string }[];
+  /** Writes config files and does one-time setup (e.g. formatting storage). Idempotent. */
+  prepare(ctx: PrepareContext): Promise<void>;
+  /** Arguments to `java` (main class included). */
+  javaArgs(ctx: PrepareContext): string[];
+  /** True once the service really answers (a metadata request, a CQL query). */
+  probe(): Promise<boolean>;
+  /** How long to wait for the probe after start. */
+  startTimeoutMs: number;
+}
+
+export interface PrepareContext {
+  java: Java;
+  dirs: ServiceDirs;
+  paths: StackPaths;
+  /** A marker put on the java command line so `down` only stops what `up` started. */
+  marker: string;
+}

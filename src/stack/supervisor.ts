@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { findJava } from './java.ts';
+import { classpathSize, resolveClasspath } from './maven.ts';
+import type { StackPaths } from './paths.ts';
+import {
+  isOurs, logTail, portIsFree, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo,
+} from './process.ts';
+import type { PrepareContext, ServiceDefinition } from './service.ts';
+
+export interface StackReporter {
+  update(service: string, text: string): void;
+  done(service: string, text: string): void;
+}
+
+export interface ServiceStatus {
+  name: string;
+  version: string;
+  state: 'running' | 'starting' | 'stopped' | 'foreign';
+  pid?: number;
+  ports: number[];
+}
+
+export interface UpOptions {
+  javaHome: string | undefined;
+  reporter: StackReporter;
+}
+
+/**
+ * Brings every service up, in parallel: reuse what already runs (ours and
+ * healthy), otherwise resolve, prepare, start and wait for the probe.
+ */
+export async function stackUp(services: ServiceDefinition[], paths: StackPaths, options: UpOptions): Promise<void> {
+  const results = await Promise.allSettled(services.map((s) => serviceUp(s, paths, options)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    throw new UserstreamError(ErrorCodes.STACK_START, failures.map((f) => f.message).join('; '), { cause: new AggregateError(failures) });
+  }
+}
+
+async function serviceUp(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<void> {
+  const { reporter } = options;
+  const runFile = paths.runFile(service.name);
+  const previous = readRunInfo(runFile);
+  if (isOurs(previous)) {
+    reporter.update(service.name, `already started (pid ${previous.pid}); checking it answers`);
+    await waitForProbe(service, previous.pid, paths, 60_000);
+    reporter.done(service.name, `running (pid ${previous.pid}, reused)`);
+    return;
+  }
+  removeRunInfo(runFile);
+  for (const { port, what, flag } of service.ports) {
+    if (!(await portIsFree(port))) {
+      throw new UserstreamError(
+        ErrorCodes.STACK_PORT_TAKEN,
+        `${service.name}: port ${port} (${what}) is taken by a process userstream did not start; stop it or choose another with ${flag}`,
+      );
+    }
+  }
+  const java = await findJava(options.javaHome);
+  const dir = join(paths.cache, `${service.name}-${service.version}`);
+  reporter.update(service.name, 'resolving artifacts from Maven Central');
+  const lib = await resolveClasspath({
+    dir,
+    artifacts: service.artifacts,
+    repo: paths.mavenRepo,
+    onProgress: (n, bytes) => reporter.update(service.name, `downloading from Maven Central: ${n} files, ${(bytes / 1e6).toFixed(1)} MB`),
+  });
+  const size = classpathSize(lib);
+  const ctx: PrepareContext = {
+    java,
+    paths,
+    marker: `-Duserstream.service=${service.name}`,
+    dirs: { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) },
+  };
+  reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
+  await service.prepare(ctx);
+  const pid = startDetached(java.bin, [ctx.marker, ...service.javaArgs(ctx)], { logFile: ctx.dirs.log, cwd: ctx.dirs.data });
+  writeRunInfo(runFile, {
+    service: service.name,
+    pid,
+    version: service.version,
+    ports: service.ports.map((p) => p.port),
+    startedAt: new Date().toISOString(),
+    marker: ctx.marker,
+  });
+  reporter.update(service.name, `started (pid ${pid}); waiting until it answers`);
+  const started = Date.now();
+  await waitForProbe(service, pid, paths, service.startTimeoutMs);
+  reporter.done(service.name, `running (pid ${pid}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function waitForProbe(service: ServiceDefinition, pid: number, paths: StackPaths, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const runFile = paths.runFile(service.name);
+  for (;;) {
+    if (!isOurs(readRunInfo(runFile))) {
+      removeRunInfo(runFile);
+      throw new UserstreamError(
+        ErrorCodes.STACK_START,
+        `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`,
+      );
+    }
+    if (await service.probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      throw new UserstreamError(
+        ErrorCodes.STACK_START,
+        `${service.name} did not answer within ${timeoutMs / 1000} s (pid ${pid} still running); see ${paths.log(service.name)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Stops only the processes this stack started, recorded in its run files. */
+export async function stackDown(services: ServiceDefinition[], paths: StackPaths, reporter: StackReporter): Promise<void> {
+  await Promise.all(
+    services.map(async (service) => {
+      const runFile = paths.runFile(service.name);
+      const info = readRunInfo(runFile);
+      if (!isOurs(info)) {
+        removeRunInfo(runFile);
+        reporter.done(service.name, 'not running');
+        return;
+      }
+      reporter.update(service.name, `stopping (pid ${info.pid})`);
+      await stopProcess(info.pid);
+      removeRunInfo(runFile);
+      reporter.done(service.name, 'stopped');
+    }),
+  );
+}
+
+export async function stackStatus(services: ServiceDefinition[], paths: StackPaths): Promise<ServiceStatus[]> {
+  return Promise.all(
+    services.map(async (service): Promise<ServiceStatus> => {
+      const info = readRunInfo(paths.runFile(service.name));
+      const ports = service.ports.map((p) => p.port);
+      if (isOurs(info)) {
+        const answers = await service.probe().catch(() => false);
+        return { name: service.name, version: info.version, state: answers ? 'running' : 'starting', pid: info.pid, ports: info.ports };
+      }
+      const answers = await service.probe().catch(() => false);
+      return { name: service.name, version: service.version, state: answers ? 'foreign' : 'stopped', ports };
+    }),
+  );
+}
