@@ -19,7 +19,7 @@ export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
   const host = '127.0.0.1';
   const files = (ctx: PrepareContext) => ({
     properties: join(ctx.dirs.conf, 'server.properties'),
-    log4j: join(ctx.dirs.conf, 'log4j2.yaml'),
+    log4j: join(ctx.dirs.conf, 'log4j2.properties'),
     logDir: join(ctx.dirs.data, 'kraft'),
   });
   return {

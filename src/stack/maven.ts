@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 
@@ -22,6 +22,7 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
   const marker = join(options.dir, '.resolved');
   if (existsSync(marker)) return lib;
   rmSync(lib, { recursive: true, force: true });
+  mkdirSync(options.dir, { recursive: true });
   writeFileSync(join(options.dir, 'pom.xml'), pom(options.artifacts));
   const args = [
     '-B', '-f', join(options.dir, 'pom.xml'),

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { createApiServer } from '../../source/server.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { onShutdown } from '../shutdown.ts';
 
@@ -15,6 +14,8 @@ export function apiCommand(): Command {
         throw new UserstreamError(ErrorCodes.CONFIG, `invalid --port ${JSON.stringify(opts.port)}: expected 0-65535`);
       }
       const base = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+      // Loaded on use: fastify is only needed by this command.
+      const { createApiServer } = await import('../../source/server.ts');
       const server = createApiServer({ baseUrl: base });
       try {
         await server.listen({ host: opts.host, port });

@@ -157,7 +157,6 @@ export class NodeEngine {
     for (let attempt = 0; ; attempt++) {
       try {
         await Promise.all([this.#writer!.writeBatch([...unique.values()]), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
-        await this.#commit(batch);
         break;
       } catch (error) {
         if (this.#stopping && attempt >= 2) throw error;
@@ -166,6 +165,14 @@ export class NodeEngine {
         this.#log.warn(`node engine: batch of ${batch.length} failed (${describeError(error)}); retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+    try {
+      await this.#commit(batch);
+    } catch (error) {
+      // The rows are written; an offset that cannot be committed (a rebalance
+      // moved the partition, the coordinator restarted) only means these
+      // messages are delivered again and upserted again: no loss, no change.
+      this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.length} messages will be re-delivered`);
     }
     this.stats.written += good.length;
     this.stats.deadLettered += bad.length;

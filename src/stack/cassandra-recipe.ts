@@ -1,0 +1,252 @@
+/**
+ * How to run Apache Cassandra 5.0 as a plain local Java process: the Maven
+ * coordinates of its classpath, a small cassandra.yaml, a logback config and
+ * the JVM flags that bin/cassandra + conf/jvm17-server.options would add.
+ *
+ * Pure functions only; the caller resolves the artifacts (maven.ts), writes the
+ * files and starts `java <cassandraJvmArgs()> -cp '<lib>/*' CASSANDRA_MAIN_CLASS`.
+ *
+ * Verified with cassandra-all 5.0.9 on OpenJDK 17 (2 cores), run as root:
+ * 100 jars / 69 MB; CQL answers ~6 s after `java` starts; RSS ~0.7 GB.
+ * Running as root is fine: only the tarball's bin/cassandra refuses root
+ * (without -R); CassandraDaemon itself does not check.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CASSANDRA_MAIN_CLASS = 'org.apache.cassandra.service.CassandraDaemon';
+
+/**
+ * Maven coordinates whose runtime closure is Cassandra's classpath.
+ * cassandra-all's pom already brings logback-classic (the SLF4J binding),
+ * jamm, JNA, netty and every other jar of the tarball's lib/; nothing else is
+ * needed. (The tarball's lib/x86_64 AmazonCorrettoCryptoProvider jar is not on
+ * Maven's path; the yaml below does not ask for it.)
+ */
+export function cassandraArtifacts(version: string): string[] {
+  return [`org.apache.cassandra:cassandra-all:${version}`];
+}
+
+export interface CassandraConfigOptions {
+  /** Root for data, commitlog, hints, saved caches and CDC; absolute. */
+  dataDir: string;
+  cqlPort: number;
+  storagePort: number;
+  /** Also used as rpc_address and as the only seed. */
+  listenAddress: string;
+  clusterName: string;
+  authenticator?: 'AllowAllAuthenticator' | 'PasswordAuthenticator';
+}
+
+/**
+ * A minimal single-node cassandra.yaml. Everything not written here takes
+ * Cassandra's built-in default; the keys below are the ones it refuses to
+ * start without (partitioner, endpoint_snitch, seed_provider, commitlog_sync)
+ * plus the ones that must point away from the tarball layout or be small.
+ */
+export function cassandraConfigYaml(opts: CassandraConfigOptions): string {
+  const auth = opts.authenticator ?? 'AllowAllAuthenticator';
+  const authorizer = auth === 'PasswordAuthenticator' ? 'CassandraAuthorizer' : 'AllowAllAuthorizer';
+  const dir = (name: string) => q(join(opts.dataDir, name));
+  const lines = [
+    '# Written by userstream: one local Cassandra node for development.',
+    `cluster_name: ${q(opts.clusterName)}`,
+    // One token: a single node owns the whole ring either way, and fewer
+    // tokens mean less work at first boot.
+    'num_tokens: 1',
+    'partitioner: org.apache.cassandra.dht.Murmur3Partitioner',
+    'endpoint_snitch: SimpleSnitch',
+    'seed_provider:',
+    '  - class_name: org.apache.cassandra.locator.SimpleSeedProvider',
+    '    parameters:',
+    `      - seeds: ${q(`${opts.listenAddress}:${opts.storagePort}`)}`,
+    `listen_address: ${opts.listenAddress}`,
+    `rpc_address: ${opts.listenAddress}`,
+    `storage_port: ${opts.storagePort}`,
+    'start_native_transport: true',
+    `native_transport_port: ${opts.cqlPort}`,
+    'data_file_directories:',
+    `  - ${dir('data')}`,
+    `commitlog_directory: ${dir('commitlog')}`,
+    `hints_directory: ${dir('hints')}`,
+    `saved_caches_directory: ${dir('saved_caches')}`,
+    `cdc_raw_directory: ${dir('cdc_raw')}`,
+    'commitlog_sync: periodic',
+    'commitlog_sync_period: 10000ms',
+    // A small dev disk: no snapshot on TRUNCATE/DROP, a bounded commitlog.
+    'auto_snapshot: false',
+    'snapshot_before_compaction: false',
+    'commitlog_total_space: 512MiB',
+    'concurrent_compactors: 1',
+    // Use the JRE's crypto provider: the Amazon Corretto one Cassandra prefers
+    // ships only in the tarball's lib/<arch>/, not in Maven's closure.
+    'crypto_provider:',
+    '  - class_name: org.apache.cassandra.security.JREProvider',
+    `authenticator: ${auth}`,
+    `authorizer: ${authorizer}`,
+    'role_manager: CassandraRoleManager',
+    // No CDC, no materialized views, no SASI; no remote nodes to hint for.
+    'hinted_handoff_enabled: false',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Logback: INFO to one rolling file, nothing on the console. */
+export function cassandraLogbackXml(logFile: string): string {
+  const file = xml(logFile);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by userstream. -->
+<configuration scan="false" debug="false">
+  <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
+  <appender name="FILE" class="ch.qos.logback.core.rolling.RollingFileAppender">
+    <file>${file}</file>
+    <rollingPolicy class="ch.qos.logback.core.rolling.FixedWindowRollingPolicy">
+      <fileNamePattern>${file}.%i.zip</fileNamePattern>
+      <minIndex>1</minIndex>
+      <maxIndex>3</maxIndex>
+    </rollingPolicy>
+    <triggeringPolicy class="ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy">
+      <maxFileSize>20MB</maxFileSize>
+    </triggeringPolicy>
+    <encoder>
+      <pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern>
+    </encoder>
+  </appender>
+  <appender name="ASYNC" class="ch.qos.logback.classic.AsyncAppender">
+    <queueSize>1024</queueSize>
+    <discardingThreshold>0</discardingThreshold>
+    <includeCallerData>true</includeCallerData>
+    <appender-ref ref="FILE"/>
+  </appender>
+  <logger name="org.apache.cassandra" level="INFO"/>
+  <logger name="com.thinkaurelius.thrift" level="ERROR"/>
+  <logger name="io.netty" level="WARN"/>
+  <logger name="com.datastax" level="WARN"/>
+  <root level="INFO">
+    <appender-ref ref="ASYNC"/>
+  </root>
+</configuration>
+`;
+}
+
+export interface CassandraJvmOptions {
+  heapMb: number;
+  /** Absolute path of cassandra.yaml. */
+  configFile: string;
+  /** Absolute path of logback.xml. */
+  logbackFile: string;
+  /** Same folder as the yaml's dataDir; heap dumps and crash logs go here. */
+  dataDir: string;
+  /** Local-only JMX (for nodetool); omitted = JMX off. */
+  jmxPort?: number;
+}
+
+/**
+ * The JVM flags for Java 17+, in the order `java` takes them (before -cp).
+ * The JPMS list is Cassandra 5.0's conf/jvm17-server.options (plus the
+ * java.nio / java.util.concurrent opens its JDK 21+ list has, minus
+ * jdk.internal.util.jar, which JDK 21 no longer has and warns about), so the
+ * same flags serve JDK 17 and 21. Reuse the --add-* part for nodetool
+ * (org.apache.cassandra.tools.NodeTool, same classpath) when jmxPort is set.
+ */
+export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
+  const maxMb = Math.max(256, Math.floor(opts.heapMb));
+  // Upstream pins -Xms to -Xmx. Not here: Cassandra calls mlockall(MCL_CURRENT)
+  // at boot, and as root (CAP_IPC_LOCK) that succeeds and faults in and pins
+  // every committed heap page: Xms=Xmx=2048m measured 2.6 GB RSS and +2 s boot,
+  // Xms=256m 0.7 GB. The heap still grows to -Xmx when needed.
+  const minMb = Math.min(maxMb, 256);
+  const exports = [
+    'java.base/jdk.internal.misc',
+    'java.base/jdk.internal.ref',
+    'java.base/java.lang.ref',
+    'java.base/sun.nio.ch',
+    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+    'java.rmi/sun.rmi.registry',
+    'java.rmi/sun.rmi.server',
+    'java.sql/java.sql',
+    'jdk.unsupported/sun.misc',
+    'jdk.compiler/com.sun.tools.javac.file',
+    'jdk.attach/sun.tools.attach',
+  ];
+  const opens = [
+    'java.base/java.io',
+    'java.base/java.lang',
+    'java.base/java.lang.module',
+    'java.base/java.lang.reflect',
+    'java.base/java.nio',
+    'java.base/java.util',
+    'java.base/java.util.concurrent',
+    'java.base/java.util.concurrent.atomic',
+    'java.base/jdk.internal.loader',
+    'java.base/jdk.internal.math',
+    'java.base/jdk.internal.module',
+    'java.base/jdk.internal.ref',
+    'java.base/jdk.internal.reflect',
+    'java.base/sun.nio.ch',
+    'jdk.compiler/com.sun.tools.javac',
+    'jdk.management/com.sun.management.internal',
+  ];
+  const jmx =
+    opts.jmxPort === undefined
+      ? [] // CassandraDaemon then starts no JMX server (one WARN line).
+      : [
+          `-Dcassandra.jmx.local.port=${opts.jmxPort}`,
+          '-Dcom.sun.management.jmxremote.authenticate=false',
+          '-Djava.rmi.server.hostname=127.0.0.1',
+        ];
+  return [
+    `-Xms${minMb}m`,
+    `-Xmx${maxMb}m`,
+    // GC and threads as conf/jvm17-server.options and jvm-server.options.
+    '-XX:+UseG1GC',
+    '-XX:+ParallelRefProcEnabled',
+    '-XX:MaxTenuringThreshold=1',
+    '-XX:G1RSetUpdatingPauseTimePercent=5',
+    '-XX:MaxGCPauseMillis=300',
+    '-XX:+UseThreadPriorities',
+    '-XX:+UseTLAB',
+    '-XX:+ResizeTLAB',
+    '-Xss256k',
+    // Dev machine: no multi-GB heap dump on OOM; die and let the supervisor say so.
+    '-XX:+ExitOnOutOfMemoryError',
+    `-XX:ErrorFile=${join(opts.dataDir, 'hs_err_pid%p.log')}`,
+    '-ea',
+    '-da:net.openhft...',
+    // JPMS: Cassandra, netty, chronicle and jamm reach into JDK internals.
+    ...exports.flatMap((p) => ['--add-exports', `${p}=ALL-UNNAMED`]),
+    ...opens.flatMap((p) => ['--add-opens', `${p}=ALL-UNNAMED`]),
+    // Upstream also passes -javaagent:<lib>/jamm-0.4.0.jar; not needed: jamm 0.4
+    // falls back to its non-agent strategies and Cassandra logs nothing about it.
+    '-Djdk.attach.allowAttachSelf=true',
+    '-Dio.netty.tryReflectionSetAccessible=true',
+    '-Dio.netty.allocator.useCacheForAllThreads=true',
+    '-Dio.netty.allocator.maxOrder=11',
+    '-Djava.net.preferIPv4Stack=true',
+    // Where things are.
+    `-Dcassandra.config=${pathToFileURL(opts.configFile).href}`,
+    `-Dlogback.configurationFile=${opts.logbackFile}`,
+    `-Dcassandra.storagedir=${opts.dataDir}`,
+    `-Dcassandra.logdir=${opts.dataDir}`,
+    // Trigger jars are looked for here (none); the default, conf/triggers, does not exist and warns.
+    `-Dcassandra.triggers_dir=${opts.dataDir}`,
+    // Stay in the foreground and keep stdout/stderr open (the supervisor reads them).
+    '-Dcassandra-foreground=yes',
+    // One node, its own seed: nothing to wait for in gossip, and the default
+    // superuser (PasswordAuthenticator) is created at once instead of after 10 s.
+    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    '-Dcassandra.ring_delay_ms=1000',
+    '-Dcassandra.superuser_setup_delay_ms=0',
+    ...jmx,
+  ];
+}
+
+/** YAML double-quoted scalar. */
+function q(value: string): string {
+  return JSON.stringify(value);
+}
+
+function xml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,163 @@
+/**
+ * How to run Apache Kafka 4.x in KRaft mode as a plain local Java process:
+ * the Maven coordinates of its classpath, a server.properties for one node
+ * that is both broker and controller, a log4j2 config, the storage-format
+ * command and the JVM flags that bin/kafka-server-start.sh would add.
+ *
+ * Pure functions only; kafka.ts writes the files and the supervisor starts
+ * `java <kafkaJvmArgs()> -cp '<lib>/*' KAFKA_MAIN_CLASS server.properties`.
+ */
+import { randomBytes } from 'node:crypto';
+
+export const KAFKA_MAIN_CLASS = 'kafka.Kafka';
+export const KAFKA_STORAGE_TOOL_CLASS = 'kafka.tools.StorageTool';
+
+/**
+ * Maven coordinates whose runtime closure is the broker's classpath.
+ * kafka_2.13's pom brings the server, raft, metadata, storage and clients
+ * modules but only the SLF4J API: the tarball's libs/ adds Log4j 2 as the
+ * binding, so do we. The config below is a .properties file, which Log4j 2
+ * reads without the Jackson YAML module the tarball's default config needs.
+ */
+export function kafkaArtifacts(version: string): string[] {
+  return [
+    `org.apache.kafka:kafka_2.13:${version}`,
+    'org.apache.logging.log4j:log4j-core:2.26.1',
+    // Kafka 4.1 pins slf4j-api 1.7, so the SLF4J 1.x binding, as in the tarball.
+    'org.apache.logging.log4j:log4j-slf4j-impl:2.26.1',
+  ];
+}
+
+export interface KafkaServerOptions {
+  nodeId: number;
+  /** Absolute folder for the log segments and the KRaft metadata log. */
+  logDir: string;
+  /** Client listener port. */
+  port: number;
+  /** Controller listener port. */
+  controllerPort: number;
+  /** Address both listeners bind to and advertise. */
+  host: string;
+  /** Default partition count of auto-created topics. */
+  partitions: number;
+}
+
+/**
+ * server.properties for a single combined node. Replication factors are 1
+ * (there is one broker), the transaction and offsets topics too, and the
+ * controller quorum is this node alone (a static voter set, so formatting
+ * needs no --standalone and the file alone describes the quorum).
+ */
+export function kafkaServerProperties(o: KafkaServerOptions): string {
+  const lines = [
+    '# Written by userstream: one local Kafka node (KRaft broker + controller).',
+    'process.roles=broker,controller',
+    `node.id=${o.nodeId}`,
+    `controller.quorum.voters=${o.nodeId}@${o.host}:${o.controllerPort}`,
+    `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${o.host}:${o.port}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${o.logDir}`,
+    `num.partitions=${o.partitions}`,
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // A new consumer group starts at once instead of waiting 3 s for more members.
+    'group.initial.rebalance.delay.ms=0',
+    // Two small cores: fewer threads than the defaults.
+    'num.network.threads=2',
+    'num.io.threads=4',
+    'num.recovery.threads.per.data.dir=1',
+    'background.threads=4',
+    // Dev disk: a week of data at most, 256 MiB segments.
+    'log.retention.hours=168',
+    'log.segment.bytes=268435456',
+    'log.retention.check.interval.ms=300000',
+    // Messages up to 1 MiB (the default); the app limits its own below that.
+    'message.max.bytes=1048588',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Log4j 2 (properties syntax): INFO to one rolling file, nothing on the console. */
+export function kafkaLog4jConfig(logFile: string): string {
+  const file = logFile.replace(/\\/g, '\\\\');
+  return [
+    '# Written by userstream.',
+    'status = error',
+    'name = userstream-kafka',
+    'appender.file.type = RollingFile',
+    'appender.file.name = FILE',
+    `appender.file.fileName = ${file}`,
+    `appender.file.filePattern = ${file}.%i`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+    'appender.file.policies.type = Policies',
+    'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
+    'appender.file.policies.size.size = 20MB',
+    'appender.file.strategy.type = DefaultRolloverStrategy',
+    'appender.file.strategy.max = 3',
+    'rootLogger.level = INFO',
+    'rootLogger.appenderRef.file.ref = FILE',
+    // The state-change and request loggers are chatty at INFO.
+    'logger.state.name = state.change.logger',
+    'logger.state.level = WARN',
+    'logger.request.name = kafka.request.logger',
+    'logger.request.level = WARN',
+    '',
+  ].join('\n');
+}
+
+/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
+export function randomClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export interface FormatOptions {
+  configFile: string;
+  clusterId: string;
+}
+
+/** `kafka-storage.sh format`, as a main class and its arguments. */
+export function kafkaFormatCommand(o: FormatOptions): { mainClass: string; args: string[] } {
+  return {
+    mainClass: KAFKA_STORAGE_TOOL_CLASS,
+    args: ['format', '--ignore-formatted', '--cluster-id', o.clusterId, '--config', o.configFile],
+  };
+}
+
+export interface KafkaJvmOptions {
+  heapMb: number;
+  /** Absolute path of the log4j2 config. */
+  log4jFile: string;
+  /** Folder for the GC-free crash files and kafka.logs.dir. */
+  logDir: string;
+}
+
+/** JVM flags as kafka-run-class.sh and kafka-server-start.sh set them, sized by heapMb. */
+export function kafkaJvmArgs(o: KafkaJvmOptions): string[] {
+  const heap = Math.max(128, Math.floor(o.heapMb));
+  return [
+    `-Xms${Math.min(heap, 256)}m`,
+    `-Xmx${heap}m`,
+    '-server',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:+ExitOnOutOfMemoryError',
+    `-XX:ErrorFile=${o.logDir}/hs_err_pid%p.log`,
+    '-Djava.awt.headless=true',
+    '-Djava.net.preferIPv4Stack=true',
+    `-Dlog4j2.configurationFile=${o.log4jFile}`,
+    `-Dkafka.logs.dir=${o.logDir}`,
+  ];
+}
