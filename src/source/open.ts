@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { generateUsers } from './builtin/index.ts';
 import { HttpUserSource } from './http-client.ts';
+import { MAX_RESULTS_PER_REQUEST } from './types.ts';
 import type { Page, PageRequest, UserSource } from './source.ts';
 
 /** The built-in randomuser-compatible generator, in process. */
@@ -8,7 +9,7 @@ export class BuiltinUserSource implements UserSource {
   readonly name = 'builtin';
   async fetchPage(request: PageRequest): Promise<Page> {
     const response = generateUsers({
-      results: request.results,
+      results: Math.min(request.results, MAX_RESULTS_PER_REQUEST),
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(request.page === undefined ? {} : { page: request.page }),
       ...(request.nat === undefined ? {} : { nat: request.nat.split(',') }),

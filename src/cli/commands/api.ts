@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { onShutdown } from '../shutdown.ts';
@@ -23,7 +24,7 @@ export function apiCommand(): Command {
         const code = (error as NodeJS.ErrnoException).code;
         throw new UserstreamError(ErrorCodes.STACK_PORT_TAKEN, `cannot listen on ${opts.host}:${port}: ${code ?? (error as Error).message}`);
       }
-      const address = server.addresses()[0];
+      const address = server.server.address() as AddressInfo | null;
       process.stdout.write(`randomuser-compatible API on http://${opts.host}:${address?.port ?? port}/api/\n`);
       const closed = new Promise<void>((resolve) => server.addHook('onClose', (_instance, done: () => void) => {
         resolve();
