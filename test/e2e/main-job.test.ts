@@ -1,0 +1,62 @@
+import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { countRows } from '../../src/cassandra/schema.ts';
+import { createApiServer } from '../../src/source/server.ts';
+import { cassandraFor, testConfig } from '../support/stack.ts';
+
+const cli = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+test('userstream up: built-in API over HTTP → Kafka → node engine → Cassandra, every record once', async (t) => {
+  const api = createApiServer({ logger: false });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  t.after(() => api.close());
+  const port = (api.server.address() as AddressInfo).port;
+  const config = testConfig(t);
+
+  const run = await runCli([
+    'up', '--engine', 'node', '--duration', '4', '--batch-size', '500', '--rate', '1000',
+    '--source', `http://127.0.0.1:${port}/api/`,
+    '--topic', config.topic, '--dlq-topic', config.dlqTopic, '--group-id', config.groupId, '--keyspace', config.keyspace,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const produced = Number(/produced\s+(\d+)/.exec(run.stdout)?.[1]);
+  const rowsLine = Number(/rows in \S+: (\d+)/.exec(run.stdout)?.[1]);
+  assert.ok(produced > 0, run.stdout);
+  assert.equal(rowsLine, produced, run.stdout);
+  const client = await cassandraFor(t, config);
+  assert.equal(await countRows(client, config), produced);
+});
+
+test('a bad flag is one clear line and exit code 2, no stack trace', async () => {
+  const run = await runCli(['ingest', '--partitions', 'many']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^userstream: invalid --partitions "many": [^\n]+\n$/);
+});
+
+test('an unknown engine is refused clearly', async () => {
+  const run = await runCli(['stream', '--engine', 'flink']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^userstream: unknown engine "flink"; choose one of node, spark\n$/);
+});
+
+test('an unreachable broker is one clear line and a non-zero exit', async () => {
+  const run = await runCli(['ingest', '--source', 'builtin', '--kafka-brokers', '127.0.0.1:1', '--count', '1']);
+  assert.equal(run.code, 1);
+  const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('userstream:'));
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0]!, /Kafka 127\.0\.0\.1:1/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+});

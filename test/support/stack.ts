@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { Consumer, stringDeserializer } from '@platformatic/kafka';
+import type cassandra from 'cassandra-driver';
+import type { TestContext } from 'node:test';
+import pino from 'pino';
+import { connectCassandra } from '../../src/cassandra/session.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/options.ts';
+import { Admin } from '@platformatic/kafka';
+
+/**
+ * Config for one integration test against the real local stack (started by
+ * `npm test`): the stack's addresses from USERSTREAM_* or defaults, and a
+ * topic, DLQ, group and keyspace of its own so tests never see each other.
+ */
+export function testConfig(t: TestContext, overrides: Partial<Config> = {}): Config {
+  const id = `${randomBytes(4).toString('hex')}`;
+  const base = loadConfig({}, process.env);
+  const config: Config = {
+    ...base,
+    topic: `it_${id}`,
+    dlqTopic: `it_${id}.dlq`,
+    groupId: `it_${id}`,
+    keyspace: `it_${id}`,
+    ...overrides,
+  };
+  t.after(async () => {
+    const admin = new Admin({ clientId: 'it-cleanup', bootstrapBrokers: config.kafkaBrokers });
+    await admin.deleteTopics({ topics: [config.topic, config.dlqTopic] }).catch(() => {});
+    await admin.close().catch(() => {});
+    const client = await connectCassandra(config).catch(() => undefined);
+    await client?.execute(`DROP KEYSPACE IF EXISTS ${config.keyspace}`).catch(() => {});
+    await client?.shutdown();
+  });
+  return config;
+}
+
+export const quietLog = pino({ level: process.env.USERSTREAM_TEST_LOG ?? 'silent' });
+
+export async function cassandraFor(t: TestContext, config: Config): Promise<cassandra.Client> {
+  const client = await connectCassandra(config);
+  t.after(() => client.shutdown());
+  return client;
+}
+
+/** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface DlqEntry {
+  value: Buffer;
+  headers: Map<string, string>;
+}
+
+/** Reads `count` messages of a topic from the beginning with a throwaway group. */
+export async function readTopic(config: Config, topic: string, count: number, timeoutMs = 30_000): Promise<DlqEntry[]> {
+  const consumer = new Consumer({
+    clientId: 'it-reader',
+    groupId: `it-reader-${randomBytes(4).toString('hex')}`,
+    bootstrapBrokers: config.kafkaBrokers,
+    deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
+    maxWaitTime: 200,
+  });
+  const out: DlqEntry[] = [];
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    const timer = setTimeout(() => void stream.close(), timeoutMs);
+    for await (const m of stream) {
+      out.push({ value: m.value, headers: m.headers });
+      if (out.length >= count) break;
+    }
+    clearTimeout(timer);
+    await stream.close().catch(() => {});
+  } finally {
+    await consumer.close(true as boolean);
+  }
+  return out;
+}
