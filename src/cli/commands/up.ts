@@ -22,6 +22,10 @@ export function upCommand(): Command {
     .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
     .action(async (opts: { engine: string; follow?: boolean; drainTimeout: string }, command: Command) => {
       checkEngine(opts.engine);
+      const drainTimeout = Number(opts.drainTimeout);
+      if (!Number.isFinite(drainTimeout) || drainTimeout <= 0) {
+        throw new UserstreamError(ErrorCodes.USAGE, `invalid --drain-timeout ${JSON.stringify(opts.drainTimeout)}: expected seconds > 0`);
+      }
       const { config: base, log } = configFrom(command);
       const config: Config = { ...base, ...localStackClientConfig(base) };
       const started = performance.now();
@@ -46,21 +50,28 @@ export function upCommand(): Command {
       );
 
       const ingestConfig = opts.follow ? { ...config, duration: Number.MAX_SAFE_INTEGER / 1000 } : config;
+      const ingestStarted = performance.now();
       const ingested = await runIngest(ingestConfig, log, controller.signal);
       log.info(formatIngestSummary(ingested));
 
       // Every message up to the topic's end is processed (written or dead-lettered) when the group's lag is 0.
-      const drainDeadline = Date.now() + Number(opts.drainTimeout) * 1000;
+      const drainDeadline = Date.now() + drainTimeout * 1000;
+      let nextNote = Date.now() + 2000;
       for (;;) {
         const error = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 250))]);
         if (error) throw error;
         const lag = await groupLag(config, config.groupId, config.topic);
         if (lag === 0n) break;
+        if (Date.now() >= nextNote) {
+          log.info(`waiting for the engine: ${lag} messages still to write`);
+          nextNote = Date.now() + 5000;
+        }
         if (Date.now() > drainDeadline) {
           await engine.stop().catch(() => {});
           throw new UserstreamError(ErrorCodes.TIMEOUT, `the engine still had ${lag} messages to process after ${opts.drainTimeout} s`);
         }
       }
+      const drainedSecs = (performance.now() - ingestStarted) / 1000;
       await engine.stop();
 
       const client = await connectCassandra(config);
@@ -73,7 +84,8 @@ export function upCommand(): Command {
           `  produced       ${ingested.produced} (${(ingested.produced / Math.max(ingested.elapsedMs / 1000, 0.001)).toFixed(0)} records/s into Kafka)`,
           `  written        ${s.written} (upserts by id; ${s.batches} batches, ${s.retries} retried)`,
           `  dead-lettered  ${s.deadLettered} (topic ${config.dlqTopic})`,
-          `  rows in ${config.keyspace}.${config.table}: ${rows}`,
+          `  end to end     ${(s.written / Math.max(drainedSecs, 0.001)).toFixed(0)} records/s (first fetch to last row written, ${drainedSecs.toFixed(1)} s)`,
+          `  rows in ${config.keyspace}.${config.table}: ${rows} (earlier runs included)`,
           `  elapsed        ${secs.toFixed(1)} s`,
           '',
         ].join('\n'),
