@@ -26,6 +26,9 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
   writeFileSync(join(options.dir, 'pom.xml'), pom(options.artifacts));
   const args = [
     '-B', '-f', join(options.dir, 'pom.xml'),
+    // Retry what failed before: without -U, Maven remembers a failed download
+    // (say, while offline) and refuses to try again for a day.
+    '-U',
     `-Dmaven.repo.local=${options.repo}`,
     // Pinned: Maven 3.8's default dependency plugin is a decade old.
     'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
@@ -71,7 +74,7 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
     child.on('close', (c) => resolve(c ?? 1));
   });
   if (code !== 0) {
-    const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '') ?? `mvn exited with ${code}`;
+    const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, '') ?? `mvn exited with ${code}`;
     throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `downloading ${options.artifacts.join(', ')} from Maven Central failed: ${why}`, { canRetry: true });
   }
   writeFileSync(marker, new Date().toISOString());

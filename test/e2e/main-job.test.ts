@@ -1,23 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { createApiServer } from '../../src/source/server.ts';
+import { cliTarget, runCli } from '../support/cli.ts';
 import { cassandraFor, testConfig } from '../support/stack.ts';
-
-const cli = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 test('userstream up: built-in API over HTTP → Kafka → node engine → Cassandra, every record once', async (t) => {
   const api = createApiServer({ logger: false });
@@ -29,7 +16,7 @@ test('userstream up: built-in API over HTTP → Kafka → node engine → Cassan
   const run = await runCli([
     'up', '--engine', 'node', '--duration', '4', '--batch-size', '500', '--rate', '1000',
     '--source', `http://127.0.0.1:${port}/api/`,
-    '--topic', config.topic, '--dlq-topic', config.dlqTopic, '--group-id', config.groupId, '--keyspace', config.keyspace,
+    ...cliTarget(config),
   ]);
   assert.equal(run.code, 0, run.stderr);
   const produced = Number(/produced\s+(\d+)/.exec(run.stdout)?.[1]);

@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { Consumer, stringDeserializer } from '@platformatic/kafka';
 import type cassandra from 'cassandra-driver';
@@ -43,7 +44,10 @@ export async function cassandraFor(t: TestContext, config: Config): Promise<cass
   return client;
 }
 
-/** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value that is not undefined, or fails
+ * after `timeoutMs`; an assertion that fails inside `check` fails at once.
+ */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -52,6 +56,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       const v = await check();
       if (v !== undefined) return v;
     } catch (error) {
+      // A failed assertion inside the check is final; anything else may pass on a later try.
+      if (error instanceof AssertionError) throw error;
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
