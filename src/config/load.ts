@@ -32,6 +32,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     }
     out[key] = parsed.data;
   }
+  out.dlqTopic ??= `${out.topic as string}.dlq`;
   return out as Config;
 }
 
@@ -39,7 +40,8 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
 export function configReference(): string {
   const rows = ['| flag | environment | default | meaning |', '|---|---|---|---|'];
   for (const [key, spec] of Object.entries(optionSpecs)) {
-    const def = spec.default === undefined ? '—' : `\`${spec.default}\``;
+    const shown = 'shownDefault' in spec ? spec.shownDefault : spec.default;
+    const def = shown === undefined ? '—' : `\`${shown}\``;
     rows.push(`| \`${flagName(key)}\` | \`${envName(key)}\` | ${def} | ${spec.doc} |`);
   }
   return rows.join('\n');

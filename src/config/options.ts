@@ -19,7 +19,7 @@ export const optionSpecs = {
   // Kafka
   kafkaBrokers: { group: 'kafka', schema: list(hostPort), default: 'localhost:9092', doc: 'Kafka bootstrap brokers, comma-separated host:port' },
   topic: { group: 'kafka', schema: z.string().min(1), default: 'users_created', doc: 'Topic the ingest writes and the engines read' },
-  dlqTopic: { group: 'kafka', schema: z.string().min(1), default: 'users_created.dlq', doc: 'Dead-letter topic for messages that fail validation' },
+  dlqTopic: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<topic>.dlq', doc: 'Dead-letter topic for messages that fail validation' },
   partitions: { group: 'kafka', schema: positiveInt, default: '3', doc: 'Partitions of the topic when it is created' },
   groupId: { group: 'kafka', schema: z.string().min(1), default: 'userstream-node', doc: 'Consumer group of the node engine' },
   // Cassandra
@@ -56,14 +56,19 @@ export interface OptionSpec {
   group: string;
   schema: z.ZodType;
   default: string | undefined;
+  /** How the reference shows a default that is derived from other settings. */
+  shownDefault?: string;
   doc: string;
 }
 
 export type OptionKey = keyof typeof optionSpecs;
 
-export type Config = {
+type RawConfig = {
   [K in OptionKey]: z.output<(typeof optionSpecs)[K]['schema']>;
 };
+
+/** The loaded config: derived defaults filled in (`dlqTopic` = `<topic>.dlq`). */
+export type Config = Omit<RawConfig, 'dlqTopic'> & { dlqTopic: string };
 
 export function envName(key: string): string {
   return `USERSTREAM_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;

@@ -42,3 +42,10 @@ test('names follow one rule and the reference lists every option', () => {
   const ref = configReference();
   for (const key of Object.keys(optionSpecs)) assert.ok(ref.includes(flagName(key)), key);
 });
+
+test('the DLQ follows the topic unless it is set', () => {
+  assert.equal(loadConfig({}, {}).dlqTopic, 'users_created.dlq');
+  assert.equal(loadConfig({ topic: 'events' }, {}).dlqTopic, 'events.dlq');
+  assert.equal(loadConfig({}, { USERSTREAM_TOPIC: 'events' }).dlqTopic, 'events.dlq');
+  assert.equal(loadConfig({ topic: 'events', dlqTopic: 'bad_events' }, {}).dlqTopic, 'bad_events');
+});
