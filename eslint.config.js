@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.stack/', 'dist/', 'coverage/', 'src/spark-connect/gen/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,3 +7,6 @@ if [ ! -x node_modules/.bin/node ] || [ ! -d node_modules/@platformatic/kafka ] 
   echo "userstream: installing npm dependencies (first run)" >&2
   npm ci --no-audit --no-fund >&2
 fi
+# The Spark Connect protobuf code is generated from the Spark Connect jar on
+# Maven Central (needs Java and Maven; once, then it is up to date).
+node_modules/.bin/node scripts/gen-spark-connect.ts >&2

@@ -47,7 +47,16 @@ export const optionSpecs = {
   cassandraStoragePort: { group: 'stack', schema: port, default: '7000', doc: 'Cassandra inter-node port of the local stack' },
   kafkaHeapMb: { group: 'stack', schema: positiveInt, default: '1024', doc: 'Kafka JVM heap (MB)' },
   cassandraHeapMb: { group: 'stack', schema: positiveInt, default: '2048', doc: 'Cassandra JVM heap (MB)' },
+  sparkVersion: { group: 'stack', schema: z.string().regex(/^3\.5\.\d+$/, 'expected 3.5.x (the Cassandra connector has no Spark 4 release)'), default: '3.5.7', doc: 'Apache Spark version run by the local stack (master, worker, Connect server)' },
+  sparkMasterPort: { group: 'stack', schema: port, default: '7077', doc: 'Spark standalone master port of the local stack' },
+  sparkMasterUiPort: { group: 'stack', schema: port, default: '9090', doc: 'Spark master web UI port (the original used 9090)' },
+  sparkWorkerUiPort: { group: 'stack', schema: port, default: '8081', doc: 'Spark worker web UI port' },
+  sparkConnectPort: { group: 'stack', schema: port, default: '15002', doc: 'Spark Connect (gRPC) port of the local stack' },
+  sparkDriverHeapMb: { group: 'stack', schema: positiveInt, default: '1024', doc: 'Heap of the Spark Connect server, the driver (MB)' },
+  sparkExecutorMemoryMb: { group: 'stack', schema: positiveInt, default: '1536', doc: 'Memory of the one Spark executor the worker runs (MB)' },
   javaHome: { group: 'stack', schema: z.string().optional(), default: undefined, doc: 'JDK (17+) used by the local stack; defaults to JAVA_HOME, then java on PATH' },
+  // Spark
+  sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port'), default: 'sc://127.0.0.1:15002', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },
   // General
   logLevel: { group: 'general', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Log level' },
 } as const satisfies Record<string, OptionSpec>;

@@ -2,13 +2,36 @@ import type { Config } from '../config/options.ts';
 import { cassandraService } from './cassandra.ts';
 import { kafkaService } from './kafka.ts';
 import type { ServiceDefinition } from './service.ts';
+import { sparkServices } from './spark.ts';
 
-export const SERVICE_NAMES = ['kafka', 'cassandra'] as const;
+export const SERVICE_NAMES = ['kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect'] as const;
 
-/** The services of the local stack, in the order they are listed. */
-export function stackServices(config: Config, only?: string[]): ServiceDefinition[] {
-  const all = [kafkaService(config), cassandraService(config)];
-  return only && only.length > 0 ? all.filter((s) => only.includes(s.name)) : all;
+/** `spark` names the three Spark services at once. */
+export const SERVICE_GROUPS: Record<string, string[]> = { spark: ['spark-master', 'spark-worker', 'spark-connect'] };
+
+/**
+ * The services of the local stack, in start order; `only` picks some of
+ * them (a group name such as `spark` expands) together with the services
+ * they need (unless `withDependencies` is false: `down` stops only what it is told).
+ */
+export function stackServices(config: Config, only?: string[], options: { withDependencies?: boolean } = {}): ServiceDefinition[] {
+  const all = [kafkaService(config), cassandraService(config), ...sparkServices(config)];
+  if (!only || only.length === 0) return all;
+  const wanted = new Set(only.flatMap((n) => SERVICE_GROUPS[n] ?? [n]));
+  // Add what the chosen services wait for, transitively.
+  for (let grew = options.withDependencies ?? true; grew; ) {
+    grew = false;
+    for (const s of all) {
+      if (!wanted.has(s.name)) continue;
+      for (const dep of s.after ?? []) {
+        if (!wanted.has(dep)) {
+          wanted.add(dep);
+          grew = true;
+        }
+      }
+    }
+  }
+  return all.filter((s) => wanted.has(s.name));
 }
 
 /** Client settings that point at the local stack's ports. */

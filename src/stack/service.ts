@@ -19,6 +19,12 @@ export interface ServiceDefinition {
   version: string;
   /** Maven coordinates whose runtime classpath runs the service. */
   artifacts: string[];
+  /** Services sharing a classpath name it the same (cache/<classpath>-<version>); default: the service name. */
+  classpath?: string;
+  /** Services that must answer before this one starts (the Spark worker needs its master). */
+  after?: string[];
+  /** Extra environment of the process. */
+  env?(ctx: PrepareContext): NodeJS.ProcessEnv;
   /** Every port it listens on; all must be free before it starts. */
   ports: { port: number; what: string; flag: string }[];
   /** Writes config files and does one-time setup (e.g. formatting storage). Idempotent. */

@@ -31,8 +31,27 @@ export interface UpOptions {
  * healthy), otherwise resolve, prepare, start and wait for the probe.
  */
 export async function stackUp(services: ServiceDefinition[], paths: StackPaths, options: UpOptions): Promise<void> {
-  const results = await Promise.allSettled(services.map((s) => serviceUp(s, paths, options)));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  // Independent services start in parallel; one with `after` waits for those it names.
+  const started = new Map<string, Promise<void>>();
+  const knockOn = new Set<unknown>();
+  for (const service of services) {
+    const deps = (service.after ?? []).flatMap((name) => started.get(name) ?? []);
+    started.set(
+      service.name,
+      Promise.all(deps).then(
+        () => serviceUp(service, paths, options),
+        () => {
+          const error = new UserstreamError(ErrorCodes.STACK_START, `${service.name}: not started because ${service.after!.join(', ')} did not start`);
+          knockOn.add(error);
+          throw error;
+        },
+      ),
+    );
+  }
+  const results = await Promise.allSettled(started.values());
+  let failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  // Report the causes, not the services that only waited for them.
+  if (failures.some((f) => !knockOn.has(f))) failures = failures.filter((f) => !knockOn.has(f));
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) {
     throw new UserstreamError(ErrorCodes.STACK_START, failures.map((f) => f.message).join('; '), { cause: new AggregateError(failures) });
@@ -59,7 +78,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     }
   }
   const java = await findJava(options.javaHome);
-  const dir = join(paths.cache, `${service.name}-${service.version}`);
+  const dir = join(paths.cache, `${service.classpath ?? service.name}-${service.version}`);
   reporter.update(service.name, 'resolving artifacts from Maven Central');
   const lib = await resolveClasspath({
     dir,
@@ -76,7 +95,11 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
   };
   reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
   await service.prepare(ctx);
-  const pid = startDetached(java.bin, [ctx.marker, ...service.javaArgs(ctx)], { logFile: ctx.dirs.log, cwd: ctx.dirs.data });
+  const pid = startDetached(java.bin, [ctx.marker, ...service.javaArgs(ctx)], {
+    logFile: ctx.dirs.log,
+    cwd: ctx.dirs.data,
+    ...(service.env ? { env: service.env(ctx) } : {}),
+  });
   writeRunInfo(runFile, {
     service: service.name,
     pid,

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
 import { Command } from 'commander';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
-import { SERVICE_NAMES, stackServices } from '../../stack/index.ts';
+import { SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
@@ -9,17 +9,17 @@ import { createReporter } from '../reporter.ts';
 
 function checkNames(names: string[]): string[] {
   for (const n of names) {
-    if (!(SERVICE_NAMES as readonly string[]).includes(n)) {
-      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')}`);
+    if (!(SERVICE_NAMES as readonly string[]).includes(n) && !(n in SERVICE_GROUPS)) {
+      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')} (spark = the three Spark services)`);
     }
   }
   return names;
 }
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack: Kafka (KRaft) and Cassandra as local processes, no Docker');
+  const stack = new Command('stack').description('the local stack: Kafka (KRaft), Cassandra and Spark (master, worker, Connect server) as local processes, no Docker');
 
-  withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')} (default: all)`), ['stack', 'general'])
+  withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')}, or spark for the three Spark services (default: all); a service brings what it needs`), ['stack', 'general'])
     .description('download (once, from Maven Central) and start the services; wait until each answers; reuse what already runs')
     .action(async (names: string[], _opts, command: Command) => {
       const { config } = configFrom(command);
@@ -39,7 +39,7 @@ export function stackCommand(): Command {
       const { config } = configFrom(command);
       const reporter = createReporter();
       try {
-        await stackDown(stackServices(config, checkNames(names)), stackPaths(config.stackHome), reporter);
+        await stackDown(stackServices(config, checkNames(names), { withDependencies: false }), stackPaths(config.stackHome), reporter);
       } finally {
         reporter.close();
       }
@@ -59,14 +59,14 @@ export function stackCommand(): Command {
       printTable(['service', 'version', 'state', 'pid', 'ports'], rows);
     });
 
-  withOptions(stack.command('logs').argument('[service]', 'kafka or cassandra (default: all)'), ['stack', 'general'])
+  withOptions(stack.command('logs').argument('[service]', `one of ${SERVICE_NAMES.join(', ')} (default: all)`), ['stack', 'general'])
     .description('print the last lines of the service logs')
     .option('-n, --lines <n>', 'lines per service', '40')
     .option('-f, --follow', 'keep printing new lines')
     .action(async (name: string | undefined, opts: { lines: string; follow?: boolean }, command: Command) => {
       const { config } = configFrom(command);
       const paths = stackPaths(config.stackHome);
-      const names = name ? checkNames([name]) : [...SERVICE_NAMES];
+      const names = name ? checkNames([name]).flatMap((n) => SERVICE_GROUPS[n] ?? [n]) : [...SERVICE_NAMES];
       for (const n of names) {
         const file = paths.log(n);
         if (!existsSync(file)) {

@@ -14,6 +14,11 @@ import { onShutdown } from '../shutdown.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
 import { checkEngine } from './stream.ts';
 
+/** The services the main job needs for an engine. */
+function engineServices(engine: string): string[] {
+  return engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
+}
+
 export function upCommand(): Command {
   return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'stack', 'general'])
     .description('the main job: start the local stack, run the engine, ingest for --duration seconds, wait until every record is in Cassandra, print a summary')
@@ -32,7 +37,7 @@ export function upCommand(): Command {
 
       const reporter = createReporter();
       try {
-        await stackUp(stackServices(config), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
+        await stackUp(stackServices(config, engineServices(opts.engine)), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
       } finally {
         reporter.close();
       }

@@ -1,0 +1,127 @@
+/**
+ * How to run Apache Spark 3.5 standalone — a master, one worker and a Spark
+ * Connect server as the driver — as plain local Java processes, without a
+ * Spark distribution: the Maven coordinates of the classpath, the JVM flags
+ * spark-submit would add on Java 17, the command lines and a log config.
+ *
+ * Pure functions only; spark.ts writes the files and the supervisor starts
+ * the processes.
+ */
+
+export const SPARK_MASTER_CLASS = 'org.apache.spark.deploy.master.Master';
+export const SPARK_WORKER_CLASS = 'org.apache.spark.deploy.worker.Worker';
+export const SPARK_CONNECT_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer';
+
+/** The spark-cassandra-connector release that matches Spark 3.5. */
+export const CASSANDRA_CONNECTOR_VERSION = '3.5.1';
+
+/**
+ * One classpath for all three processes (and the executors): Spark SQL (which
+ * brings core and catalyst), the Connect server, the Kafka source and sink,
+ * and the Cassandra connector. spark-connect declares Spark itself as
+ * `provided`, so spark-sql is named explicitly.
+ */
+export function sparkArtifacts(version: string): string[] {
+  return [
+    `org.apache.spark:spark-sql_2.12:${version}`,
+    `org.apache.spark:spark-connect_2.12:${version}`,
+    `org.apache.spark:spark-sql-kafka-0-10_2.12:${version}`,
+    `com.datastax.spark:spark-cassandra-connector_2.12:${CASSANDRA_CONNECTOR_VERSION}`,
+  ];
+}
+
+/**
+ * The module openings Spark needs on Java 17 (spark-submit's launcher adds
+ * the same set; Spark adds them to executors itself).
+ */
+export const JAVA17_MODULE_OPTIONS = [
+  '-XX:+IgnoreUnrecognizedVMOptions',
+  ...[
+    'java.base/java.lang', 'java.base/java.lang.invoke', 'java.base/java.lang.reflect', 'java.base/java.io',
+    'java.base/java.net', 'java.base/java.nio', 'java.base/java.util', 'java.base/java.util.concurrent',
+    'java.base/java.util.concurrent.atomic', 'java.base/jdk.internal.ref', 'java.base/sun.nio.ch',
+    'java.base/sun.nio.cs', 'java.base/sun.security.action', 'java.base/sun.util.calendar',
+    'java.security.jgss/sun.security.krb5',
+  ].map((pkg) => `--add-opens=${pkg}=ALL-UNNAMED`),
+  '-Djdk.reflect.useDirectMethodHandle=false',
+];
+
+export interface SparkJvmOptions {
+  heapMb: number;
+  log4jFile: string;
+  /** `spark.*` settings, passed as system properties (SparkConf reads them). */
+  conf?: Record<string, string | number | boolean>;
+}
+
+export function sparkJvmArgs(o: SparkJvmOptions): string[] {
+  return [
+    `-Xms${Math.min(256, o.heapMb)}m`,
+    `-Xmx${o.heapMb}m`,
+    ...JAVA17_MODULE_OPTIONS,
+    `-Dlog4j.configurationFile=file:${o.log4jFile}`,
+    ...Object.entries(o.conf ?? {}).map(([k, v]) => `-D${k}=${v}`),
+  ];
+}
+
+export interface SparkTopology {
+  host: string;
+  masterPort: number;
+  masterUiPort: number;
+  workerUiPort: number;
+  connectPort: number;
+}
+
+export const masterUrl = (t: Pick<SparkTopology, 'host' | 'masterPort'>) => `spark://${t.host}:${t.masterPort}`;
+
+export function masterArgs(t: SparkTopology): string[] {
+  return ['--host', t.host, '--port', String(t.masterPort), '--webui-port', String(t.masterUiPort)];
+}
+
+export function workerArgs(t: SparkTopology, o: { cores: number; memoryMb: number; workDir: string }): string[] {
+  return [
+    '--host', t.host,
+    '--webui-port', String(t.workerUiPort),
+    '--cores', String(o.cores),
+    '--memory', `${o.memoryMb}m`,
+    '--work-dir', o.workDir,
+    masterUrl(t),
+  ];
+}
+
+/**
+ * The Connect server's settings: the driver of every query the TypeScript
+ * client sends, on the standalone master, with one executor on the worker.
+ */
+export function connectConf(t: SparkTopology, o: { executorMemoryMb: number; cores: number; warehouseDir: string; localDir: string }): Record<string, string | number | boolean> {
+  return {
+    'spark.master': masterUrl(t),
+    'spark.app.name': 'userstream-spark-connect',
+    'spark.driver.host': t.host,
+    'spark.driver.bindAddress': t.host,
+    'spark.connect.grpc.binding.port': t.connectPort,
+    'spark.executor.memory': `${o.executorMemoryMb}m`,
+    'spark.cores.max': o.cores,
+    'spark.sql.shuffle.partitions': Math.max(2, o.cores * 2),
+    'spark.sql.warehouse.dir': o.warehouseDir,
+    'spark.local.dir': o.localDir,
+    'spark.ui.showConsoleProgress': false,
+    'spark.sql.extensions': 'com.datastax.spark.connector.CassandraSparkExtensions',
+  };
+}
+
+/** Log4j 2 properties: INFO to a file, Spark's chattiest loggers at WARN. */
+export function sparkLog4jConfig(logFile: string): string {
+  return [
+    '# Written by userstream.',
+    'rootLogger.level = info',
+    'rootLogger.appenderRef.file.ref = file',
+    'appender.file.type = File',
+    'appender.file.name = file',
+    `appender.file.fileName = ${logFile}`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = %d{ISO8601} %-5p %c{1}: %m%n%ex',
+    ...['org.sparkproject.jetty', 'org.apache.spark.storage', 'org.apache.spark.scheduler', 'org.apache.hadoop', 'org.apache.kafka']
+      .flatMap((name, i) => [`logger.q${i}.name = ${name}`, `logger.q${i}.level = warn`]),
+    '',
+  ].join('\n');
+}
