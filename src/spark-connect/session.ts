@@ -202,31 +202,37 @@ async function arrowResult(responses: AsyncIterable<ExecutePlanResponse>): Promi
   return tables.slice(1).reduce((acc, t) => acc.concat(t), tables[0]!);
 }
 
-export class DataStreamReader {
-  readonly #session: SparkSession;
-  readonly #streaming: boolean;
-  #format = '';
-  #schema: string | undefined;
-  readonly #options: Record<string, string> = {};
+/** The `format` and `option` part that readers and writers share. */
+abstract class FormatAndOptions {
+  protected fmt: string | undefined;
+  protected readonly opts: Record<string, string> = {};
 
-  constructor(session: SparkSession, streaming: boolean) {
-    this.#session = session;
-    this.#streaming = streaming;
-  }
-
-  format(source: string): this {
-    this.#format = source;
+  /** The source or sink: `kafka`, `rate`, `memory`, `org.apache.spark.sql.cassandra`, … */
+  format(name: string): this {
+    this.fmt = name;
     return this;
   }
 
   option(key: string, value: string | number | boolean): this {
-    this.#options[key] = String(value);
+    this.opts[key] = String(value);
     return this;
   }
 
   options(options: Record<string, string | number | boolean>): this {
     for (const [k, v] of Object.entries(options)) this.option(k, v);
     return this;
+  }
+}
+
+export class DataStreamReader extends FormatAndOptions {
+  readonly #session: SparkSession;
+  readonly #streaming: boolean;
+  #schema: string | undefined;
+
+  constructor(session: SparkSession, streaming: boolean) {
+    super();
+    this.#session = session;
+    this.#streaming = streaming;
   }
 
   /** A DDL string (`id STRING, n INT`) or a JSON schema. */
@@ -238,36 +244,20 @@ export class DataStreamReader {
   load(path?: string): DataFrame {
     return new DataFrame(
       this.#session,
-      p.read({ format: this.#format, schema: this.#schema, options: { ...this.#options }, paths: path ? [path] : [], streaming: this.#streaming }),
+      p.read({ format: this.fmt ?? '', schema: this.#schema, options: { ...this.opts }, paths: path ? [path] : [], streaming: this.#streaming }),
     );
   }
 }
 
-export class DataStreamWriter {
+export class DataStreamWriter extends FormatAndOptions {
   readonly #df: DataFrame;
-  #format: string | undefined;
   #outputMode: string | undefined;
   #trigger: p.Trigger | undefined;
   #queryName: string | undefined;
-  readonly #options: Record<string, string> = {};
 
   constructor(df: DataFrame) {
+    super();
     this.#df = df;
-  }
-
-  format(sink: string): this {
-    this.#format = sink;
-    return this;
-  }
-
-  option(key: string, value: string | number | boolean): this {
-    this.#options[key] = String(value);
-    return this;
-  }
-
-  options(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
   }
 
   /** `append`, `update` or `complete`. */
@@ -290,8 +280,8 @@ export class DataStreamWriter {
   async start(path?: string): Promise<StreamingQuery> {
     const command = p.writeStreamStart({
       input: this.#df.plan,
-      format: this.#format,
-      options: { ...this.#options },
+      format: this.fmt,
+      options: { ...this.opts },
       outputMode: this.#outputMode,
       trigger: this.#trigger,
       queryName: this.#queryName,
