@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
 
@@ -33,6 +34,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     out[key] = parsed.data;
   }
   out.dlqTopic ??= `${out.topic as string}.dlq`;
+  out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', 'spark-checkpoints');
+  out.sparkKafkaBrokers ??= out.kafkaBrokers;
+  out.sparkCassandraHosts ??= out.cassandraHosts;
   return out as Config;
 }
 

@@ -56,6 +56,9 @@ export const optionSpecs = {
   sparkExecutorMemoryMb: { group: 'stack', schema: positiveInt, default: '1536', doc: 'Memory of the one Spark executor the worker runs (MB)' },
   javaHome: { group: 'stack', schema: z.string().optional(), default: undefined, doc: 'JDK (17+) used by the local stack; defaults to JAVA_HOME, then java on PATH' },
   // Spark
+  sparkCheckpointDir: { group: 'spark', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<stack-home>/data/spark-checkpoints', doc: "Folder of the Spark queries' checkpoints, as the Spark driver sees it (keep it: it is where a restart resumes)" },
+  sparkKafkaBrokers: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<kafka-brokers>', doc: 'Kafka brokers as the Spark cluster reaches them (a remote cluster may need other addresses)' },
+  sparkCassandraHosts: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<cassandra-hosts>', doc: 'Cassandra contact points as the Spark cluster reaches them' },
   sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port'), default: 'sc://127.0.0.1:15002', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },
   // General
   logLevel: { group: 'general', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Log level' },
@@ -76,8 +79,13 @@ type RawConfig = {
   [K in OptionKey]: z.output<(typeof optionSpecs)[K]['schema']>;
 };
 
-/** The loaded config: derived defaults filled in (`dlqTopic` = `<topic>.dlq`). */
-export type Config = Omit<RawConfig, 'dlqTopic'> & { dlqTopic: string };
+/** The loaded config, derived defaults filled in (`dlqTopic` = `<topic>.dlq`, …). */
+export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts'> & {
+  dlqTopic: string;
+  sparkCheckpointDir: string;
+  sparkKafkaBrokers: string[];
+  sparkCassandraHosts: string[];
+};
 
 export function envName(key: string): string {
   return `USERSTREAM_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;

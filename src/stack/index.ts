@@ -35,6 +35,16 @@ export function stackServices(config: Config, only?: string[], options: { withDe
 }
 
 /** Client settings that point at the local stack's ports. */
-export function localStackClientConfig(config: Config): Pick<Config, 'kafkaBrokers' | 'cassandraHosts'> {
-  return { kafkaBrokers: [`127.0.0.1:${config.kafkaPort}`], cassandraHosts: [`127.0.0.1:${config.cassandraPort}`] };
+export function localStackClientConfig(
+  config: Config,
+): Pick<Config, 'kafkaBrokers' | 'cassandraHosts' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'sparkConnectUrl'> {
+  const kafka = [`127.0.0.1:${config.kafkaPort}`];
+  const cassandra = [`127.0.0.1:${config.cassandraPort}`];
+  return {
+    kafkaBrokers: kafka,
+    cassandraHosts: cassandra,
+    sparkKafkaBrokers: kafka,
+    sparkCassandraHosts: cassandra,
+    sparkConnectUrl: `sc://127.0.0.1:${config.sparkConnectPort}`,
+  };
 }

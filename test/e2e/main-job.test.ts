@@ -6,7 +6,8 @@ import { createApiServer } from '../../src/source/server.ts';
 import { cliTarget, runCli } from '../support/cli.ts';
 import { cassandraFor, testConfig } from '../support/stack.ts';
 
-test('userstream up: built-in API over HTTP → Kafka → node engine → Cassandra, every record once', async (t) => {
+for (const engine of ['node', 'spark']) {
+test(`userstream up --engine ${engine}: built-in API over HTTP → Kafka → engine → Cassandra, every record once`, async (t) => {
   const api = createApiServer({ logger: false });
   await api.listen({ host: '127.0.0.1', port: 0 });
   t.after(() => api.close());
@@ -14,7 +15,7 @@ test('userstream up: built-in API over HTTP → Kafka → node engine → Cassan
   const config = testConfig(t);
 
   const run = await runCli([
-    'up', '--engine', 'node', '--duration', '4', '--batch-size', '500', '--rate', '1000',
+    'up', '--engine', engine, '--duration', '4', '--batch-size', '500', '--rate', '1000',
     '--source', `http://127.0.0.1:${port}/api/`,
     ...cliTarget(config),
   ]);
@@ -26,6 +27,7 @@ test('userstream up: built-in API over HTTP → Kafka → node engine → Cassan
   const client = await cassandraFor(t, config);
   assert.equal(await countRows(client, config), produced);
 });
+}
 
 test('a bad flag is one clear line and exit code 2, no stack trace', async () => {
   const run = await runCli(['ingest', '--partitions', 'many']);

@@ -1,33 +1,24 @@
 import { Command } from 'commander';
-import { NodeEngine } from '../../engines/node/engine.ts';
-import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { ENGINES, checkEngine, createEngine } from '../../engines/index.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
 
-export const ENGINES = ['node', 'spark'] as const;
-
-export function checkEngine(engine: string): 'node' {
-  if (engine === 'node') return engine;
-  if (engine === 'spark') {
-    throw new UserstreamError(ErrorCodes.USAGE, 'the spark engine is not built yet (issue #3); use --engine node');
-  }
-  throw new UserstreamError(ErrorCodes.USAGE, `unknown engine ${JSON.stringify(engine)}; choose one of ${ENGINES.join(', ')}`);
-}
+export { ENGINES, checkEngine };
 
 export function streamCommand(): Command {
-  return withOptions(new Command('stream'), ['kafka', 'cassandra', 'general'])
+  return withOptions(new Command('stream'), ['kafka', 'cassandra', 'spark', 'general'])
     .description('consume the topic and upsert the users into Cassandra until Ctrl-C (bad messages go to the DLQ)')
-    .option('--engine <engine>', `stream engine: ${ENGINES.join(' or ')}`, 'node')
+    .option('--engine <engine>', `stream engine: ${ENGINES.join(' or ')} (spark: Structured Streaming over Spark Connect)`, 'node')
     .action(async (opts: { engine: string }, command: Command) => {
-      checkEngine(opts.engine);
+      const name = checkEngine(opts.engine);
       const { config, log } = configFrom(command);
-      const engine = new NodeEngine({ config, log });
+      const engine = createEngine(name, { config, log });
       onShutdown(() => {
-        log.info('node engine: stopping; writing and committing what it holds');
+        log.info(`${name} engine: stopping; finishing what it holds`);
         void engine.stop();
       });
       await engine.start();
-      const stats = setInterval(() => log.info(`node engine: ${JSON.stringify(engine.stats)}`), 10_000);
+      const stats = setInterval(() => log.info(`${name} engine: ${JSON.stringify(engine.stats)}`), 10_000);
       stats.unref();
       try {
         await engine.finished;

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
-import { NodeEngine } from '../../engines/node/engine.ts';
+import { checkEngine, createEngine } from '../../engines/index.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
-import { groupLag } from '../../kafka/admin.ts';
 import { localStackClientConfig, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { stackUp } from '../../stack/supervisor.ts';
@@ -12,7 +11,6 @@ import { configFrom, withOptions } from '../options.ts';
 import { createReporter } from '../reporter.ts';
 import { onShutdown } from '../shutdown.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
-import { checkEngine } from './stream.ts';
 
 /** The services the main job needs for an engine. */
 function engineServices(engine: string): string[] {
@@ -20,13 +18,13 @@ function engineServices(engine: string): string[] {
 }
 
 export function upCommand(): Command {
-  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'stack', 'general'])
+  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'stack', 'general'])
     .description('the main job: start the local stack, run the engine, ingest for --duration seconds, wait until every record is in Cassandra, print a summary')
     .option('--engine <engine>', 'stream engine: node or spark', 'node')
     .option('--follow', 'keep ingesting and streaming until Ctrl-C')
     .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
     .action(async (opts: { engine: string; follow?: boolean; drainTimeout: string }, command: Command) => {
-      checkEngine(opts.engine);
+      const engineName = checkEngine(opts.engine);
       const drainTimeout = Number(opts.drainTimeout);
       if (!Number.isFinite(drainTimeout) || drainTimeout <= 0) {
         throw new UserstreamError(ErrorCodes.USAGE, `invalid --drain-timeout ${JSON.stringify(opts.drainTimeout)}: expected seconds > 0`);
@@ -42,7 +40,7 @@ export function upCommand(): Command {
         reporter.close();
       }
 
-      const engine = new NodeEngine({ config, log });
+      const engine = createEngine(engineName, { config, log });
       const controller = new AbortController();
       onShutdown(() => {
         log.warn('stopping: finishing the ingest, then the engine');
@@ -59,21 +57,22 @@ export function upCommand(): Command {
       const ingested = await runIngest(ingestConfig, log, controller.signal);
       log.info(formatIngestSummary(ingested));
 
-      // Every message up to the topic's end is processed (written or dead-lettered) when the group's lag is 0.
+      // Every message up to the topic's end is processed (written or dead-lettered): node
+      // engine, the group's lag is 0; Spark engine, both queries' checkpoints reach the end.
       const drainDeadline = Date.now() + drainTimeout * 1000;
       let nextNote = Date.now() + 2000;
       for (;;) {
         const error = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 250))]);
         if (error) throw error;
-        const lag = await groupLag(config, config.groupId, config.topic);
-        if (lag === 0n) break;
+        if (await engine.caughtUp()) break;
+        const done = engine.stats.written + engine.stats.deadLettered;
         if (Date.now() >= nextNote) {
-          log.info(`waiting for the engine: ${lag} messages still to write`);
+          log.info(`waiting for the ${engineName} engine: ${done} of ${ingested.produced} records processed`);
           nextNote = Date.now() + 5000;
         }
         if (Date.now() > drainDeadline) {
           await engine.stop().catch(() => {});
-          throw new UserstreamError(ErrorCodes.TIMEOUT, `the engine still had ${lag} messages to process after ${opts.drainTimeout} s`);
+          throw new UserstreamError(ErrorCodes.TIMEOUT, `the ${engineName} engine had processed ${done} of ${ingested.produced} records after ${opts.drainTimeout} s`);
         }
       }
       const drainedSecs = (performance.now() - ingestStarted) / 1000;

@@ -5,7 +5,7 @@ import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter } from '../../cassandra/writer.ts';
 import { describeError } from '../../errors.ts';
-import { ensureTopics, kafkaError } from '../../kafka/admin.ts';
+import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
 import { consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
@@ -89,6 +89,11 @@ export class NodeEngine {
     this.#stream.on('data', (message: RawMessage) => this.#onMessage(message));
     this.#stream.on('error', (error: Error) => this.#fail(kafkaError(`consuming ${c.topic}`, c, error)));
     this.#log.info(`node engine: consuming ${c.topic} as group ${c.groupId} into ${c.keyspace}.${c.table}`);
+  }
+
+  /** True when the group has committed every message up to the topic's current end. */
+  async caughtUp(): Promise<boolean> {
+    return (await groupLag(this.#config, this.#config.groupId, this.#config.topic)) === 0n;
   }
 
   /** Resolves when the engine has stopped; rejects if it failed. */

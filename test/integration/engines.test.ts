@@ -1,20 +1,32 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { countRows } from '../../src/cassandra/schema.ts';
-import { NodeEngine } from '../../src/engines/node/engine.ts';
+import { createEngine, ENGINES, type StreamEngine } from '../../src/engines/index.ts';
+import type { Config } from '../../src/config/options.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { ensureTopics, groupLag } from '../../src/kafka/admin.ts';
+import { ensureTopics } from '../../src/kafka/admin.ts';
 import { createRecordProducer } from '../../src/kafka/producer.ts';
 import type { UserRecord } from '../../src/record/record.ts';
+import { toRecord } from '../../src/record/from-random-user.ts';
+import { generateUsers } from '../../src/source/builtin/index.ts';
 import { BuiltinUserSource } from '../../src/source/open.ts';
 import { cassandraFor, quietLog, readTopic, testConfig, waitFor } from '../support/stack.ts';
 
 const N = 2500;
 
-test('N records in → exactly N rows with the right values; the same records again → still N rows', async (t) => {
-  const config = testConfig(t, { seed: 'it-exactly-n', batchSize: 1000, count: N, duration: 120 });
-  const engine = new NodeEngine({ config, log: quietLog });
+/** The same cases run against both engines, on the real Kafka, Cassandra and Spark. */
+function engineFor(t: TestContext, name: (typeof ENGINES)[number], config: Config, batchSize?: number): StreamEngine {
+  const engine = createEngine(name, { config, log: quietLog, ...(batchSize === undefined ? {} : { batchSize }) });
   t.after(() => engine.stop());
+  return engine;
+}
+
+const caughtUp = (engine: StreamEngine) => waitFor('the engine to catch up', async () => ((await engine.caughtUp()) ? true : undefined), 120_000);
+
+for (const name of ENGINES) {
+test(`${name}: N records in → exactly N rows with the right values; the same records again → still N rows`, async (t) => {
+  const config = testConfig(t, { seed: `it-exactly-n-${name}`, batchSize: 1000, count: N, duration: 120 });
+  const engine = engineFor(t, name, config);
   await engine.start();
 
   const produced: UserRecord[] = [];
@@ -23,8 +35,8 @@ test('N records in → exactly N rows with the right values; the same records ag
   assert.equal(new Set(produced.map((r) => r.id)).size, N, 'the built-in source gave N distinct users');
 
   const client = await cassandraFor(t, config);
-  await waitFor('N rows', async () => ((await countRows(client, config)) === N ? true : undefined));
-  await waitFor('lag 0', async () => ((await groupLag(config, config.groupId, config.topic)) === 0n ? true : undefined));
+  await caughtUp(engine);
+  assert.equal(await countRows(client, config), N);
 
   // Every column of a sample of rows holds exactly what was produced.
   for (const expected of [produced[0]!, produced[N >> 1]!, produced[N - 1]!]) {
@@ -41,14 +53,14 @@ test('N records in → exactly N rows with the right values; the same records ag
   // Replay: the same seed and pages give the same users, which upsert.
   const again = await ingest({ config, source: new BuiltinUserSource() });
   assert.equal(again.produced, N);
-  await waitFor('replay processed', async () => ((await groupLag(config, config.groupId, config.topic)) === 0n ? true : undefined));
+  await caughtUp(engine);
   assert.equal(await countRows(client, config), N);
   assert.equal(engine.stats.written, 2 * N);
   assert.equal(engine.stats.deadLettered, 0);
 });
 
-test('malformed JSON, non-JSON bytes and schema violations go to the DLQ; good records still arrive', async (t) => {
-  const config = testConfig(t, { seed: 'it-dlq', count: 300, duration: 60 });
+test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DLQ; good records still arrive`, async (t) => {
+  const config = testConfig(t, { seed: `it-dlq-${name}`, count: 300, duration: 60 });
   await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
   const producer = createRecordProducer(config, 'it-bad-producer');
   t.after(() => producer.close());
@@ -59,11 +71,14 @@ test('malformed JSON, non-JSON bytes and schema violations go to the DLQ; good r
     { value: Buffer.from('plain text, not json'), reason: /not JSON/ },
     { value: Buffer.from(JSON.stringify({ id: 'not-a-uuid', first_name: 'x' })), reason: /schema violation at id/ },
     { value: Buffer.from(JSON.stringify([1, 2, 3])), reason: /schema violation/ },
+    { value: Buffer.alloc(0), reason: /empty message/ },
+    // A valid record but for one number where the contract wants a string.
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), post_code: 1234 })), reason: /schema violation at post_code/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: 'yesterday' })), reason: /schema violation at ingested_at/ },
   ];
   await producer.send({ messages: bad.map((b, i) => ({ topic: config.topic, key: `bad-${i}`, value: b.value })) });
 
-  const engine = new NodeEngine({ config, log: quietLog });
-  t.after(() => engine.stop());
+  const engine = engineFor(t, name, config);
   await engine.start();
   const result = await ingest({ config, source: new BuiltinUserSource(), producer });
   assert.equal(result.produced, 300);
@@ -71,8 +86,8 @@ test('malformed JSON, non-JSON bytes and schema violations go to the DLQ; good r
   await producer.send({ messages: [{ topic: config.topic, key: 'bad-late', value: Buffer.from('}{') }] });
 
   const client = await cassandraFor(t, config);
-  await waitFor('300 rows', async () => ((await countRows(client, config)) === 300 ? true : undefined));
-  await waitFor('lag 0', async () => ((await groupLag(config, config.groupId, config.topic)) === 0n ? true : undefined));
+  await caughtUp(engine);
+  assert.equal(await countRows(client, config), 300);
   assert.equal(engine.stats.deadLettered, bad.length + 1);
 
   const dlq = await readTopic(config, config.dlqTopic, bad.length + 1);
@@ -85,3 +100,30 @@ test('malformed JSON, non-JSON bytes and schema violations go to the DLQ; good r
     assert.match(entry.headers.get('userstream.source.offset') ?? '', /^\d+$/);
   }
 });
+
+test(`${name}: an engine stopped mid-stream and started again → still exactly N rows`, async (t) => {
+  const total = 20_000;
+  const config = testConfig(t, { seed: `it-restart-${name}`, count: total, batchSize: 5000, duration: 120 });
+  await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
+  assert.equal((await ingest({ config, source: new BuiltinUserSource() })).produced, total);
+  const client = await cassandraFor(t, config);
+
+  const first = engineFor(t, name, config, 1000);
+  await first.start();
+  await waitFor('the first rows', async () => ((await countRows(client, config)) > 0 ? true : undefined), 120_000);
+  await first.stop();
+  const atStop = await countRows(client, config);
+  t.diagnostic(`stopped with ${atStop} of ${total} rows written`);
+
+  const second = engineFor(t, name, config, 1000);
+  await second.start();
+  await caughtUp(second);
+  assert.equal(await countRows(client, config), total);
+  assert.equal(first.stats.deadLettered + second.stats.deadLettered, 0);
+});
+}
+
+function validRecord(): UserRecord {
+  const [user] = generateUsers({ results: 1, seed: 'valid-record' }).results;
+  return toRecord(user!, new Date());
+}

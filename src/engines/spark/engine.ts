@@ -1,0 +1,267 @@
+/**
+ * The Spark engine: the original's Structured Streaming job — Kafka →
+ * from_json → Cassandra with a checkpoint — sent as plans to a Spark Connect
+ * server by the TypeScript client, plus a second query over the same topic
+ * that routes the messages the first one rejects to the DLQ topic.
+ *
+ * Delivery: the Cassandra query's checkpoint advances only after a batch is
+ * written, and a replayed batch upserts the same rows by id, so each accepted
+ * record is in Cassandra exactly once. The DLQ query writes with Kafka's
+ * at-least-once sink: after a crash a dead letter may appear twice.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ensureSchema } from '../../cassandra/schema.ts';
+import { connectCassandra } from '../../cassandra/session.ts';
+import type { Config } from '../../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
+import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
+import type { EngineStats } from '../node/engine.ts';
+import { deadLetterColumns, parsedColumns, rejectionReason, rowColumns } from './query.ts';
+
+export type SparkEngineConfig = Pick<
+  Config,
+  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions'
+  | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table'
+  | 'sparkConnectUrl' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts'
+>;
+
+export interface SparkEngineOptions {
+  config: SparkEngineConfig;
+  log: Logger;
+  /** Micro-batch interval (default 1 second). */
+  trigger?: string;
+  /** Upper bound of Kafka messages per micro-batch. */
+  maxOffsetsPerTrigger?: number;
+}
+
+/** Names that identify this pipeline's queries, checkpoints and Spark Connect session. */
+export function pipelineNames(c: Pick<SparkEngineConfig, 'topic' | 'keyspace' | 'table' | 'dlqTopic' | 'sparkCheckpointDir'>) {
+  const base = `userstream_${c.topic}_to_${c.keyspace}_${c.table}`.replace(/[^A-Za-z0-9_]/g, '_');
+  return {
+    rowsQuery: base,
+    dlqQuery: `${base}_dlq`,
+    rowsCheckpoint: `${c.sparkCheckpointDir}/${base}/rows`,
+    dlqCheckpoint: `${c.sparkCheckpointDir}/${base}/dlq`,
+    /**
+     * One Spark Connect session per pipeline, so a restarted engine finds the
+     * queries a previous process left running (queries live on the server).
+     */
+    sessionId: uuidFrom(base),
+  };
+}
+
+function uuidFrom(name: string): string {
+  const h = createHash('sha1').update('userstream-spark-session:').update(name).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/**
+ * Starts a query. The Cassandra connector in the driver learns about a
+ * keyspace created a moment ago only after its metadata refresh, so "cannot
+ * find keyspace/table" is retried for a few seconds.
+ */
+async function startQuery(name: string, start: () => Promise<StreamingQuery>): Promise<StreamingQuery> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (attempt < 20 && /Couldn't find .*(keyspace|table)/i.test(message)) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      throw new UserstreamError(ErrorCodes.SPARK, `starting the Spark query ${name}: ${message.split('\n')[0]}`, { cause: error });
+    }
+  }
+}
+
+/** Kafka source offsets of a progress report: topic → partition → next offset. */
+type Offsets = Record<string, Record<string, number>>;
+
+export class SparkEngine {
+  readonly stats: EngineStats = { consumed: 0, written: 0, deadLettered: 0, batches: 0, retries: 0 };
+  readonly #config: SparkEngineConfig;
+  readonly #log: Logger;
+  readonly #trigger: string;
+  readonly #maxOffsets: number;
+  #spark: SparkSession | undefined;
+  #rows: StreamingQuery | undefined;
+  #dlq: StreamingQuery | undefined;
+  #seen = { rows: new Set<number>(), dlq: new Set<number>() };
+  #ends = { rows: {} as Offsets, dlq: {} as Offsets };
+  #watch: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #done = Promise.withResolvers<void>();
+
+  constructor(options: SparkEngineOptions) {
+    this.#config = options.config;
+    this.#log = options.log;
+    this.#trigger = options.trigger ?? '1 second';
+    this.#maxOffsets = options.maxOffsetsPerTrigger ?? 200_000;
+    this.#done.promise.catch(() => {});
+  }
+
+  /** Creates what is missing, (re)starts both queries, and watches them. */
+  async start(): Promise<void> {
+    const c = this.#config;
+    const names = pipelineNames(c);
+    await ensureTopics(c, [
+      { name: c.topic, partitions: c.partitions },
+      { name: c.dlqTopic, partitions: 1 },
+    ]);
+    const client = await connectCassandra(c);
+    try {
+      await ensureSchema(client, c);
+    } finally {
+      await client.shutdown();
+    }
+
+    const url = `${c.sparkConnectUrl.replace(/\/?(;.*)?$/, '')}/;session_id=${names.sessionId}`;
+    const spark = SparkSession.connect(url);
+    this.#spark = spark;
+    try {
+      await spark.version();
+    } catch (error) {
+      throw new UserstreamError(ErrorCodes.SPARK, `cannot reach Spark Connect at ${c.sparkConnectUrl}: ${(error as Error).message}`, { cause: error });
+    }
+    // Queries a previous run of this pipeline left running: stop them, then
+    // start again from the checkpoints (which is where they were).
+    for (const q of await spark.streams.active()) {
+      if (q.name === names.rowsQuery || q.name === names.dlqQuery) {
+        this.#log.warn(`spark engine: stopping ${q.name}, left running by an earlier run; it resumes from its checkpoint`);
+        await q.stop();
+      }
+    }
+
+    const source = spark.readStream
+      .format('kafka')
+      .option('kafka.bootstrap.servers', c.sparkKafkaBrokers.join(','))
+      .option('subscribe', c.topic)
+      .option('startingOffsets', 'earliest')
+      .option('maxOffsetsPerTrigger', this.#maxOffsets)
+      .load()
+      .selectExpr(...parsedColumns())
+      .selectExpr('*', `${rejectionReason()} AS reason`);
+
+    const cassandra = {
+      keyspace: c.keyspace,
+      table: c.table,
+      'spark.cassandra.connection.host': c.sparkCassandraHosts.map((h) => h.split(':')[0]).join(','),
+      'spark.cassandra.connection.port': c.sparkCassandraHosts[0]!.split(':')[1]!,
+      'spark.cassandra.connection.localDC': c.cassandraDc,
+    };
+    const rows = source
+      .filter('reason IS NULL')
+      .selectExpr(...rowColumns())
+      .writeStream.format('org.apache.spark.sql.cassandra')
+      .options(cassandra)
+      .option('checkpointLocation', names.rowsCheckpoint)
+      .outputMode('append')
+      .trigger({ processingTime: this.#trigger })
+      .queryName(names.rowsQuery);
+    const dlq = source
+      .filter('reason IS NOT NULL')
+      .selectExpr(...deadLetterColumns())
+      .writeStream.format('kafka')
+      .option('kafka.bootstrap.servers', c.sparkKafkaBrokers.join(','))
+      .option('topic', c.dlqTopic)
+      .option('checkpointLocation', names.dlqCheckpoint)
+      .outputMode('append')
+      .trigger({ processingTime: this.#trigger })
+      .queryName(names.dlqQuery);
+    this.#rows = await startQuery(names.rowsQuery, () => rows.start());
+    this.#dlq = await startQuery(names.dlqQuery, () => dlq.start());
+    this.#log.info(`spark engine: ${c.topic} → ${c.keyspace}.${c.table} (query ${names.rowsQuery}), rejects → ${c.dlqTopic}; checkpoints in ${c.sparkCheckpointDir}`);
+    this.#watch = setInterval(() => void this.#poll(), 1000);
+  }
+
+  /** Resolves when the engine has stopped; rejects if a query failed. */
+  get finished(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Reads the queries' progress: counts what they wrote, notices a failure. */
+  async #poll(): Promise<void> {
+    if (this.#stopping) return;
+    try {
+      for (const [kind, q] of [['rows', this.#rows], ['dlq', this.#dlq]] as const) {
+        if (!q) continue;
+        if (!(await q.isActive())) {
+          const error = await q.exception();
+          this.#fail(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${error?.message.split('\n')[0] ?? 'no error reported'}`, { cause: error }));
+          return;
+        }
+        for (const p of await q.recentProgress()) this.#account(kind, p);
+      }
+    } catch (error) {
+      if (error instanceof SparkConnectError && error.transient) {
+        this.#log.warn(`spark engine: ${error.message}; will ask again`);
+        return;
+      }
+      this.#fail(error as Error);
+    }
+  }
+
+  #account(kind: 'rows' | 'dlq', progress: Record<string, unknown>): void {
+    const batch = Number(progress.batchId);
+    if (this.#seen[kind].has(batch)) return;
+    this.#seen[kind].add(batch);
+    const out = Number((progress.sink as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0);
+    if (kind === 'rows') {
+      // Both queries read every message; count them once.
+      this.stats.consumed += inputRows(progress);
+      this.stats.written += out;
+      this.stats.batches++;
+    } else {
+      this.stats.deadLettered += out;
+    }
+    const sources = (progress.sources ?? []) as { endOffset?: string | Offsets }[];
+    for (const s of sources) {
+      const end = typeof s.endOffset === 'string' ? (JSON.parse(s.endOffset) as Offsets) : s.endOffset;
+      if (end) this.#ends[kind] = end;
+    }
+  }
+
+  /**
+   * True when both queries have committed batches up to the topic's current
+   * end: every message so far is in Cassandra or in the DLQ.
+   */
+  async caughtUp(): Promise<boolean> {
+    await this.#poll();
+    const ends = await endOffsets(this.#config, this.#config.topic);
+    for (const kind of ['rows', 'dlq'] as const) {
+      const done = this.#ends[kind][this.#config.topic] ?? {};
+      for (const [partition, end] of ends) {
+        if (end > 0n && BigInt(done[String(partition)] ?? 0) < end) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Stops both queries (the current batch finishes or is redone from the checkpoint) and disconnects. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return this.#done.promise;
+    this.#stopping = true;
+    clearInterval(this.#watch);
+    await Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]);
+    this.#spark?.stop();
+    this.#done.resolve();
+    return this.#done.promise;
+  }
+
+  #fail(error: Error): void {
+    if (this.#stopping) return;
+    this.#log.error(`spark engine: ${error.message}`);
+    this.#stopping = true;
+    clearInterval(this.#watch);
+    void Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]).finally(() => {
+      this.#spark?.stop();
+      this.#done.reject(error);
+    });
+  }
+}
