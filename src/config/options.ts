@@ -33,7 +33,7 @@ export const optionSpecs = {
   apiUrl: { group: 'ingest', schema: z.string().url(), default: 'https://randomuser.me/api/', doc: 'The randomuser.me API tried by --source auto' },
   duration: { group: 'ingest', schema: z.coerce.number().positive(), default: '60', doc: 'Seconds the ingest runs (like the original DAG task)' },
   count: { group: 'ingest', schema: positiveInt.optional(), default: undefined, doc: 'Stop after this many records (overrides --duration when reached first)' },
-  rate: { group: 'ingest', schema: z.coerce.number().positive().optional(), default: undefined, doc: 'Records per second ceiling (unlimited when unset)' },
+  rate: { group: 'ingest', schema: z.coerce.number().nonnegative().optional(), default: undefined, shownDefault: 'unlimited (up: 2000)', doc: 'Records per second ceiling; 0 = unlimited' },
   batchSize: { group: 'ingest', schema: z.coerce.number().int().min(1).max(5000), default: '1000', doc: 'Users asked for per API request (the API allows 1-5000)' },
   seed: { group: 'ingest', schema: z.string().min(1).optional(), default: undefined, doc: 'API seed; with a seed, pages are deterministic and replays upsert the same users' },
   nat: { group: 'ingest', schema: z.string().optional(), default: undefined, doc: 'Nationalities, comma-separated (e.g. gb,fr,ir)' },

@@ -15,7 +15,9 @@ export interface StreamEngine {
   stop(): Promise<void>;
   /** Resolves when stopped; rejects when the engine failed. */
   readonly finished: Promise<void>;
-  /** Every message up to the topic's current end is written or dead-lettered. */
+  /** Messages up to the topic's current end not yet written or dead-lettered. */
+  lag(): Promise<bigint>;
+  /** `lag() === 0`: every message so far is in Cassandra or in the DLQ. */
   caughtUp(): Promise<boolean>;
 }
 

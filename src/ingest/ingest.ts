@@ -54,7 +54,7 @@ export async function ingest(options: IngestOptions): Promise<IngestProgress> {
     if (stopping()) return null;
     let size = config.batchSize;
     if (config.count !== undefined) size = Math.min(size, config.count - requested);
-    if (config.rate !== undefined) {
+    if (config.rate !== undefined && config.rate > 0) {
       // Small requests keep the pace smooth; wait until this one is due.
       size = Math.min(size, Math.max(1, Math.ceil(config.rate / 4)));
       const dueAt = started + (requested / config.rate) * 1000;

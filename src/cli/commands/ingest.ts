@@ -12,7 +12,7 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
   const source = await openSource({ source: config.source, apiUrl: config.apiUrl, log });
   await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
   const limit = config.count === undefined ? `${config.duration} s` : `${config.count} records or ${config.duration} s`;
-  log.info(`ingest: ${source.name} → ${config.topic} for ${limit}${config.rate ? ` at ≤${config.rate}/s` : ''}`);
+  log.info(`ingest: ${source.name} → ${config.topic} for ${limit}${config.rate ? ` at ≤${config.rate}/s` : ' as fast as it can'}`);
   const tty = process.stderr.isTTY;
   let lastLog = 0;
   const summary = await ingest({

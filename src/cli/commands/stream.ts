@@ -8,7 +8,7 @@ export { ENGINES, checkEngine };
 export function streamCommand(): Command {
   return withOptions(new Command('stream'), ['kafka', 'cassandra', 'spark', 'general'])
     .description('consume the topic and upsert the users into Cassandra until Ctrl-C (bad messages go to the DLQ)')
-    .option('--engine <engine>', `stream engine: ${ENGINES.join(' or ')} (spark: Structured Streaming over Spark Connect)`, 'node')
+    .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node (a Kafka consumer group)', 'spark')
     .action(async (opts: { engine: string }, command: Command) => {
       const name = checkEngine(opts.engine);
       const { config, log } = configFrom(command);

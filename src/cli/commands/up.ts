@@ -12,6 +12,13 @@ import { createReporter } from '../reporter.ts';
 import { onShutdown } from '../shutdown.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
 
+/**
+ * The main job's pace unless --rate says otherwise: a steady stream both
+ * engines keep up with on a 2-core machine, so rows arrive while the ingest
+ * runs and the job ends soon after it. `--rate 0` removes the ceiling.
+ */
+export const UP_DEFAULT_RATE = 2000;
+
 /** The services the main job needs for an engine. */
 function engineServices(engine: string): string[] {
   return engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
@@ -20,7 +27,7 @@ function engineServices(engine: string): string[] {
 export function upCommand(): Command {
   return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'stack', 'general'])
     .description('the main job: start the local stack, run the engine, ingest for --duration seconds, wait until every record is in Cassandra, print a summary')
-    .option('--engine <engine>', 'stream engine: node or spark', 'node')
+    .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node', 'spark')
     .option('--follow', 'keep ingesting and streaming until Ctrl-C')
     .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
     .action(async (opts: { engine: string; follow?: boolean; drainTimeout: string }, command: Command) => {
@@ -30,7 +37,7 @@ export function upCommand(): Command {
         throw new UserstreamError(ErrorCodes.USAGE, `invalid --drain-timeout ${JSON.stringify(opts.drainTimeout)}: expected seconds > 0`);
       }
       const { config: base, log } = configFrom(command);
-      const config: Config = { ...base, ...localStackClientConfig(base) };
+      const config: Config = { ...base, ...localStackClientConfig(base), rate: base.rate ?? UP_DEFAULT_RATE };
       const started = performance.now();
 
       const reporter = createReporter();
@@ -43,7 +50,7 @@ export function upCommand(): Command {
       const engine = createEngine(engineName, { config, log });
       const controller = new AbortController();
       onShutdown(() => {
-        log.warn('stopping: finishing the ingest, then the engine');
+        log.warn('stopping (Ctrl-C again to quit at once)');
         controller.abort();
       });
       await engine.start();
@@ -61,20 +68,30 @@ export function upCommand(): Command {
       // engine, the group's lag is 0; Spark engine, both queries' checkpoints reach the end.
       const drainDeadline = Date.now() + drainTimeout * 1000;
       let nextNote = Date.now() + 2000;
+      // Ctrl-C during the ingest ends the ingest and still waits for the engine (how
+      // --follow ends); Ctrl-C during this wait stops waiting.
+      const abortedDuringIngest = controller.signal.aborted;
+      let interrupted = false;
       for (;;) {
         const error = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 250))]);
         if (error) throw error;
-        if (await engine.caughtUp()) break;
-        const done = engine.stats.written + engine.stats.deadLettered;
+        if (controller.signal.aborted && !abortedDuringIngest) {
+          // What is not written yet stays in Kafka for the next run.
+          interrupted = true;
+          break;
+        }
+        const lag = await engine.lag();
+        if (lag === 0n) break;
         if (Date.now() >= nextNote) {
-          log.info(`waiting for the ${engineName} engine: ${done} of ${ingested.produced} records processed`);
+          log.info(`waiting for the ${engineName} engine: ${lag} messages still to process`);
           nextNote = Date.now() + 5000;
         }
         if (Date.now() > drainDeadline) {
           await engine.stop().catch(() => {});
-          throw new UserstreamError(ErrorCodes.TIMEOUT, `the ${engineName} engine had processed ${done} of ${ingested.produced} records after ${opts.drainTimeout} s`);
+          throw new UserstreamError(ErrorCodes.TIMEOUT, `the ${engineName} engine still had ${lag} messages to process after ${opts.drainTimeout} s`);
         }
       }
+      if (interrupted) process.exitCode = 130;
       const drainedSecs = (performance.now() - ingestStarted) / 1000;
       await engine.stop();
 
@@ -84,7 +101,7 @@ export function upCommand(): Command {
       const s = engine.stats;
       process.stdout.write(
         [
-          'userstream up: done',
+          interrupted ? 'userstream up: interrupted (the rest stays in Kafka for the next run)' : 'userstream up: done',
           `  produced       ${ingested.produced} (${(ingested.produced / Math.max(ingested.elapsedMs / 1000, 0.001)).toFixed(0)} records/s into Kafka)`,
           `  written        ${s.written} (upserts by id; ${s.batches} batches, ${s.retries} retried)`,
           `  dead-lettered  ${s.deadLettered} (topic ${config.dlqTopic})`,

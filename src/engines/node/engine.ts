@@ -91,9 +91,14 @@ export class NodeEngine {
     this.#log.info(`node engine: consuming ${c.topic} as group ${c.groupId} into ${c.keyspace}.${c.table}`);
   }
 
+  /** Messages after the group's committed offsets: not yet written (or dead-lettered) and committed. */
+  lag(): Promise<bigint> {
+    return groupLag(this.#config, this.#config.groupId, this.#config.topic);
+  }
+
   /** True when the group has committed every message up to the topic's current end. */
   async caughtUp(): Promise<boolean> {
-    return (await groupLag(this.#config, this.#config.groupId, this.#config.topic)) === 0n;
+    return (await this.lag()) === 0n;
   }
 
   /** Resolves when the engine has stopped; rejects if it failed. */
