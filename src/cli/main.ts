@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { configReference } from '../config/load.ts';
 import { reportFatal } from './errors.ts';
 import { apiCommand } from './commands/api.ts';
+import { dagCommand } from './commands/dag.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { stackCommand } from './commands/stack.ts';
 import { streamCommand } from './commands/stream.ts';
@@ -19,6 +20,7 @@ program.addCommand(stackCommand());
 program.addCommand(ingestCommand());
 program.addCommand(streamCommand());
 program.addCommand(apiCommand());
+program.addCommand(dagCommand());
 program
   .command('config')
   .description('print every setting with its flag, environment variable and default (markdown)')

@@ -37,6 +37,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', 'spark-checkpoints');
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
+  out.airflowUrl ??= `http://127.0.0.1:${out.airflowPort as number}`;
   return out as Config;
 }
 

@@ -55,6 +55,13 @@ export const optionSpecs = {
   sparkDriverHeapMb: { group: 'stack', schema: positiveInt, default: '1024', doc: 'Heap of the Spark Connect server, the driver (MB)' },
   sparkExecutorMemoryMb: { group: 'stack', schema: positiveInt, default: '1536', doc: 'Memory of the one Spark executor the worker runs (MB)' },
   javaHome: { group: 'stack', schema: z.string().optional(), default: undefined, doc: 'JDK (17+) used by the local stack; defaults to JAVA_HOME, then java on PATH' },
+  postgresPort: { group: 'stack', schema: port, default: '5432', doc: "PostgreSQL port of the local stack (Airflow's metadata database)" },
+  airflowVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/, 'expected 3.x.y'), default: '3.3.2', doc: 'Apache Airflow version installed from PyPI into the stack' },
+  airflowPort: { group: 'airflow', schema: port, default: '8080', doc: 'Airflow API server and UI port (the original used 8080)' },
+  airflowUser: { group: 'airflow', schema: z.string().regex(/^[A-Za-z0-9_.-]+$/), default: 'admin', doc: 'Airflow admin login' },
+  airflowPassword: { group: 'airflow', schema: z.string().min(1), default: 'admin', doc: 'Airflow admin password' },
+  airflowUrl: { group: 'airflow', schema: z.string().url().optional(), default: undefined, shownDefault: 'http://127.0.0.1:<airflow-port>', doc: 'Airflow API the `dag` commands and `up` talk to' },
+  python: { group: 'stack', schema: z.string().min(1), default: 'python3', doc: "Python (3.10-3.13) for Airflow's virtualenv" },
   // Spark
   sparkCheckpointDir: { group: 'spark', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<stack-home>/data/spark-checkpoints', doc: "Folder of the Spark queries' checkpoints, as the Spark driver sees it (keep it: it is where a restart resumes)" },
   sparkKafkaBrokers: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<kafka-brokers>', doc: 'Kafka brokers as the Spark cluster reaches them (a remote cluster may need other addresses)' },
@@ -80,7 +87,8 @@ type RawConfig = {
 };
 
 /** The loaded config, derived defaults filled in (`dlqTopic` = `<topic>.dlq`, …). */
-export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts'> & {
+export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'airflowUrl'> & {
+  airflowUrl: string;
   dlqTopic: string;
   sparkCheckpointDir: string;
   sparkKafkaBrokers: string[];

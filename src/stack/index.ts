@@ -1,13 +1,21 @@
 import type { Config } from '../config/options.ts';
+import { airflowServices } from './airflow.ts';
 import { cassandraService } from './cassandra.ts';
 import { kafkaService } from './kafka.ts';
 import type { ServiceDefinition } from './service.ts';
+import { postgresService } from './postgres.ts';
 import { sparkServices } from './spark.ts';
 
-export const SERVICE_NAMES = ['kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect'] as const;
+export const SERVICE_NAMES = [
+  'kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect',
+  'postgres', 'airflow-api', 'airflow-scheduler', 'airflow-dag-processor',
+] as const;
 
-/** `spark` names the three Spark services at once. */
-export const SERVICE_GROUPS: Record<string, string[]> = { spark: ['spark-master', 'spark-worker', 'spark-connect'] };
+/** `spark` and `airflow` name several services at once. */
+export const SERVICE_GROUPS: Record<string, string[]> = {
+  spark: ['spark-master', 'spark-worker', 'spark-connect'],
+  airflow: ['postgres', 'airflow-api', 'airflow-scheduler', 'airflow-dag-processor'],
+};
 
 /**
  * The services of the local stack, in start order; `only` picks some of
@@ -15,7 +23,7 @@ export const SERVICE_GROUPS: Record<string, string[]> = { spark: ['spark-master'
  * they need (unless `withDependencies` is false: `down` stops only what it is told).
  */
 export function stackServices(config: Config, only?: string[], options: { withDependencies?: boolean } = {}): ServiceDefinition[] {
-  const all = [kafkaService(config), cassandraService(config), ...sparkServices(config)];
+  const all = [kafkaService(config), cassandraService(config), ...sparkServices(config), postgresService(config), ...airflowServices(config)];
   if (!only || only.length === 0) return all;
   const wanted = new Set(only.flatMap((n) => SERVICE_GROUPS[n] ?? [n]));
   // Add what the chosen services wait for, transitively.

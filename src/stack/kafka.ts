@@ -42,7 +42,7 @@ export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
       if (existsSync(join(f.logDir, 'meta.properties'))) return;
       const format = kafkaFormatCommand({ configFile: f.properties, clusterId: randomClusterId() });
       try {
-        await run(ctx.java.bin, [...kafkaJvmArgs({ heapMb: 256, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), format.mainClass, ...format.args]);
+        await run(ctx.java!.bin, [...kafkaJvmArgs({ heapMb: 256, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), format.mainClass, ...format.args]);
       } catch (error) {
         const e = error as { stderr?: string; stdout?: string; message: string };
         const why = (e.stderr || e.stdout || e.message).trim().split('\n').slice(-3).join(' ');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchownSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface RunInfo {
@@ -8,8 +8,21 @@ export interface RunInfo {
   version: string;
   ports: number[];
   startedAt: string;
-  /** A marker in the command line that proves the pid is still ours. */
+  /** A marker in the command line that proves the pid is still ours ('' = none: the process retitles itself). */
   marker: string;
+  /** The process's start time (clock ticks after boot, /proc/<pid>/stat): a reused pid has another. */
+  startTicks?: string;
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks after boot. */
+export function processStartTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields after it are plain.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 export function readRunInfo(file: string): RunInfo | undefined {
@@ -29,6 +42,10 @@ export function isOurs(info: RunInfo | undefined): info is RunInfo {
   } catch {
     return false;
   }
+  if (info.startTicks !== undefined) {
+    const ticks = processStartTicks(info.pid);
+    if (ticks !== undefined && ticks !== info.startTicks) return false;
+  }
   try {
     return readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').includes(info.marker);
   } catch {
@@ -46,14 +63,21 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Starts a detached process whose output goes to `logFile`; it outlives this CLI. */
-export function startDetached(bin: string, args: string[], options: { logFile: string; cwd: string; env?: NodeJS.ProcessEnv }): number {
+export function startDetached(
+  bin: string,
+  args: string[],
+  options: { logFile: string; cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
+): number {
   const fd = openSync(options.logFile, 'a');
+  if (options.uid !== undefined) fchownSync(fd, options.uid, options.gid ?? options.uid);
   try {
     const child = spawn(bin, args, {
       cwd: options.cwd,
       detached: true,
       stdio: ['ignore', fd, fd],
       env: { ...process.env, ...options.env },
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
     if (child.pid === undefined) throw new Error(`could not start ${bin}`);
     child.unref();
@@ -73,8 +97,17 @@ export function removeRunInfo(file: string): void {
 
 /** SIGTERM, then SIGKILL after the grace period. Resolves when the process is gone. */
 export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> {
+  // Each service leads its own process group (started detached): signal the
+  // group, so helpers it started (Spark executors, Airflow workers) stop too.
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      process.kill(pid, sig);
+    }
+  };
   try {
-    process.kill(pid, 'SIGTERM');
+    signal('SIGTERM');
   } catch {
     return;
   }
@@ -84,7 +117,7 @@ export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 200));
   }
   try {
-    process.kill(pid, 'SIGKILL');
+    signal('SIGKILL');
   } catch {
     return;
   }

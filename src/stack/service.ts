@@ -29,18 +29,37 @@ export interface ServiceDefinition {
   ports: { port: number; what: string; flag: string }[];
   /** Writes config files and does one-time setup (e.g. formatting storage). Idempotent. */
   prepare(ctx: PrepareContext): Promise<void>;
-  /** Arguments to `java` (main class included). */
-  javaArgs(ctx: PrepareContext): string[];
+  /** Arguments to `java` (main class included), for a JVM service. */
+  javaArgs?(ctx: PrepareContext): string[];
+  /**
+   * For a service that is not a JVM: the program, its arguments (which must
+   * contain `marker`, so `down` can tell the pid is still ours) and the user
+   * it runs as.
+   */
+  command?(ctx: PrepareContext): ServiceCommand;
+  /** Needs no Java (skips the JDK check). */
+  noJava?: boolean;
   /** True once the service really answers (a metadata request, a CQL query). */
   probe(): Promise<boolean>;
   /** How long to wait for the probe after start. */
   startTimeoutMs: number;
 }
 
+export interface ServiceCommand {
+  bin: string;
+  args: string[];
+  marker: string;
+  uid?: number;
+  gid?: number;
+}
+
 export interface PrepareContext {
-  java: Java;
+  /** The JDK; undefined for a service with `noJava`. */
+  java: Java | undefined;
   dirs: ServiceDirs;
   paths: StackPaths;
   /** A marker put on the java command line so `down` only stops what `up` started. */
   marker: string;
+  /** Shows a progress line for this service (long preparations: installs, migrations). */
+  reporter: (text: string) => void;
 }

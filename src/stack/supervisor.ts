@@ -4,7 +4,7 @@ import { findJava } from './java.ts';
 import { classpathSize, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
-  isOurs, logTail, portIsFree, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo,
+  isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo,
 } from './process.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 
@@ -77,28 +77,41 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
       );
     }
   }
-  const java = await findJava(options.javaHome);
+  const java = service.noJava ? undefined : await findJava(options.javaHome);
   const dir = join(paths.cache, `${service.classpath ?? service.name}-${service.version}`);
-  reporter.update(service.name, 'resolving artifacts from Maven Central');
-  const lib = await resolveClasspath({
-    dir,
-    artifacts: service.artifacts,
-    repo: paths.mavenRepo,
-    onProgress: (n, bytes) => reporter.update(service.name, `downloading from Maven Central: ${n} files, ${(bytes / 1e6).toFixed(1)} MB`),
-  });
-  const size = classpathSize(lib);
+  let lib = join(dir, 'lib');
+  if (service.artifacts.length > 0) {
+    reporter.update(service.name, 'resolving artifacts from Maven Central');
+    lib = await resolveClasspath({
+      dir,
+      artifacts: service.artifacts,
+      repo: paths.mavenRepo,
+      onProgress: (n, bytes) => reporter.update(service.name, `downloading from Maven Central: ${n} files, ${(bytes / 1e6).toFixed(1)} MB`),
+    });
+  }
   const ctx: PrepareContext = {
     java,
     paths,
     marker: `-Duserstream.service=${service.name}`,
     dirs: { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) },
+    reporter: (text) => reporter.update(service.name, text),
   };
-  reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
+  if (service.artifacts.length > 0) {
+    const size = classpathSize(lib);
+    reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
+  } else {
+    reporter.update(service.name, 'preparing');
+  }
   await service.prepare(ctx);
-  const pid = startDetached(java.bin, [ctx.marker, ...service.javaArgs(ctx)], {
+  const cmd = service.command
+    ? service.command(ctx)
+    : { bin: java!.bin, args: [ctx.marker, ...service.javaArgs!(ctx)], marker: ctx.marker };
+  const pid = startDetached(cmd.bin, cmd.args, {
     logFile: ctx.dirs.log,
     cwd: ctx.dirs.data,
     ...(service.env ? { env: service.env(ctx) } : {}),
+    ...(cmd.uid === undefined ? {} : { uid: cmd.uid }),
+    ...(cmd.gid === undefined ? {} : { gid: cmd.gid }),
   });
   writeRunInfo(runFile, {
     service: service.name,
@@ -106,7 +119,8 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     version: service.version,
     ports: service.ports.map((p) => p.port),
     startedAt: new Date().toISOString(),
-    marker: ctx.marker,
+    marker: cmd.marker,
+    ...(processStartTicks(pid) === undefined ? {} : { startTicks: processStartTicks(pid)! }),
   });
   reporter.update(service.name, `started (pid ${pid}); waiting until it answers`);
   const started = Date.now();

@@ -64,7 +64,7 @@ test('stack up with no Java at --java-home: one clear line, exit 1', async (t) =
 test('stack up of an unknown service is a usage error', async () => {
   const run = await runCli(['stack', 'up', 'flink']);
   assert.equal(run.code, 2);
-  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has kafka, cassandra, spark-master, spark-worker, spark-connect (spark = the three Spark services)']);
+  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has kafka, cassandra, spark-master, spark-worker, spark-connect, postgres, airflow-api, airflow-scheduler, airflow-dag-processor (groups: spark, airflow)']);
 });
 
 test('an artifact Maven Central does not have: one clear download error, retryable, no marker left', async (t) => {

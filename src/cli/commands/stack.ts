@@ -10,16 +10,16 @@ import { createReporter } from '../reporter.ts';
 function checkNames(names: string[]): string[] {
   for (const n of names) {
     if (!(SERVICE_NAMES as readonly string[]).includes(n) && !(n in SERVICE_GROUPS)) {
-      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')} (spark = the three Spark services)`);
+      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')} (groups: spark, airflow)`);
     }
   }
   return names;
 }
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack: Kafka (KRaft), Cassandra and Spark (master, worker, Connect server) as local processes, no Docker');
+  const stack = new Command('stack').description('the local stack: Kafka (KRaft), Cassandra, Spark (master, worker, Connect server), PostgreSQL and Airflow as local processes, no Docker');
 
-  withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')}, or spark for the three Spark services (default: all); a service brings what it needs`), ['stack', 'general'])
+  withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')}, or the groups spark and airflow (default: all); a service brings what it needs`), ['stack', 'general'])
     .description('download (once, from Maven Central) and start the services; wait until each answers; reuse what already runs')
     .action(async (names: string[], _opts, command: Command) => {
       const { config } = configFrom(command);

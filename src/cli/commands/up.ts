@@ -1,3 +1,7 @@
+import type { Logger } from 'pino';
+import { DAG_ID } from '../../airflow/client.ts';
+import type { IngestProgress } from '../../ingest/ingest.ts';
+import { airflowClient, failureReason, runConf, runDag } from './dag.ts';
 import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
@@ -20,17 +24,33 @@ import { formatIngestSummary, runIngest } from './ingest.ts';
 export const UP_DEFAULT_RATE = 2000;
 
 /** The services the main job needs for an engine. */
-function engineServices(engine: string): string[] {
-  return engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
+function upServices(engine: string, airflow: boolean): string[] {
+  return [...(engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']), ...(airflow ? ['airflow'] : [])];
+}
+
+/** The ingest, run as the Airflow DAG's task: trigger, wait, read the task log. */
+async function ingestThroughAirflow(config: Config, log: Logger): Promise<IngestProgress> {
+  const started = performance.now();
+  const { run, log: taskLog } = await runDag(airflowClient(config), runConf(config), (s) => log.info(`airflow: ${s}`));
+  if (run.state !== 'success') {
+    throw new UserstreamError(ErrorCodes.AIRFLOW, `Airflow run ${run.dag_run_id} of ${DAG_ID} failed: ${failureReason(taskLog)}`);
+  }
+  const m = /ingested (\d+) records in ([\d.]+) s \(\d+\/s\) over (\d+) requests; (\d+) malformed/.exec(taskLog);
+  if (!m) throw new UserstreamError(ErrorCodes.AIRFLOW, `Airflow run ${run.dag_run_id} succeeded but its task log has no ingest summary`);
+  log.info(`airflow: run ${run.dag_run_id} succeeded; its log is in the Airflow UI, ${config.airflowUrl}/dags/${DAG_ID}`);
+  const elapsedMs = Number(m[2]) * 1000 || performance.now() - started;
+  return { accepted: Number(m[1]), produced: Number(m[1]), rejected: Number(m[4]), requests: Number(m[3]), elapsedMs };
 }
 
 export function upCommand(): Command {
-  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'stack', 'general'])
-    .description('the main job: start the local stack, run the engine, ingest for --duration seconds, wait until every record is in Cassandra, print a summary')
+  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'airflow', 'stack', 'general'])
+    .description('the main job: start the local stack, run the engine, ingest for --duration seconds as the Airflow DAG run, wait until every record is in Cassandra, print a summary')
     .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node', 'spark')
-    .option('--follow', 'keep ingesting and streaming until Ctrl-C')
+    .option('--follow', 'keep ingesting and streaming until Ctrl-C (runs the ingest here, not in Airflow)')
+    .option('--no-airflow', 'run the ingest here instead of as the Airflow DAG run (and do not start Airflow)')
     .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
-    .action(async (opts: { engine: string; follow?: boolean; drainTimeout: string }, command: Command) => {
+    .action(async (opts: { engine: string; follow?: boolean; airflow: boolean; drainTimeout: string }, command: Command) => {
+      const viaAirflow = opts.airflow && !opts.follow;
       const engineName = checkEngine(opts.engine);
       const drainTimeout = Number(opts.drainTimeout);
       if (!Number.isFinite(drainTimeout) || drainTimeout <= 0) {
@@ -42,7 +62,7 @@ export function upCommand(): Command {
 
       const reporter = createReporter();
       try {
-        await stackUp(stackServices(config, engineServices(opts.engine)), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
+        await stackUp(stackServices(config, upServices(opts.engine, viaAirflow)), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
       } finally {
         reporter.close();
       }
@@ -61,7 +81,7 @@ export function upCommand(): Command {
 
       const ingestConfig = opts.follow ? { ...config, duration: Number.MAX_SAFE_INTEGER / 1000 } : config;
       const ingestStarted = performance.now();
-      const ingested = await runIngest(ingestConfig, log, controller.signal);
+      const ingested = viaAirflow ? await ingestThroughAirflow(config, log) : await runIngest(ingestConfig, log, controller.signal);
       log.info(formatIngestSummary(ingested));
 
       // Every message up to the topic's end is processed (written or dead-lettered): node

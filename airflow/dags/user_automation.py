@@ -1,0 +1,59 @@
+"""The original project's DAG, with its task done by userstream (TypeScript).
+
+`user_automation` runs daily without catch-up; its one task,
+`stream_data_from_api`, runs `userstream ingest` for `duration` seconds
+against the stack's Kafka. All the logic is in TypeScript; this file only
+schedules it (docs/airflow.md says why the task is not written with the
+TypeScript task SDK). The ingest's progress and summary are the task log; a
+failed ingest exits non-zero and fails the task with its reason.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG, Param
+
+# Set by `userstream stack up` in the scheduler's environment.
+NODE = os.environ.get("USERSTREAM_NODE", "node")
+CLI = os.environ.get("USERSTREAM_CLI", "userstream")
+SAFE = r"^[A-Za-z0-9._:,/-]+$"
+
+with DAG(
+    dag_id="user_automation",
+    description="randomuser API -> Kafka users_created, by userstream ingest",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    default_args={
+        "owner": "userstream",
+        "retries": 1,
+        "retry_delay": timedelta(seconds=10),
+    },
+    params={
+        "duration": Param(60, type="integer", minimum=1, description="seconds to stream"),
+        "rate": Param(0, type="number", minimum=0, description="records per second ceiling; 0 = none"),
+        "count": Param(0, type="integer", minimum=0, description="stop after this many records; 0 = no limit"),
+        "source": Param("auto", type="string", pattern=r"^(auto|builtin|https?://\S+)$"),
+        "kafka_brokers": Param(os.environ.get("USERSTREAM_KAFKA_BROKERS", "localhost:9092"), type="string", pattern=SAFE),
+        "topic": Param(os.environ.get("USERSTREAM_TOPIC", "users_created"), type="string", pattern=SAFE),
+    },
+    tags=["userstream"],
+) as dag:
+    BashOperator(
+        task_id="stream_data_from_api",
+        bash_command=(
+            f'"{NODE}" "{CLI}" ingest'
+            " --duration {{ params.duration }}"
+            " --rate {{ params.rate }}"
+            "{% if params.count %} --count {{ params.count }}{% endif %}"
+            " --source '{{ params.source }}'"
+            " --kafka-brokers '{{ params.kafka_brokers }}'"
+            " --topic '{{ params.topic }}'"
+        ),
+        # Plain-text log lines in the task log.
+        env={"USERSTREAM_LOG_FORMAT": "text"},
+        append_env=True,
+    )

@@ -1,0 +1,135 @@
+/**
+ * PostgreSQL for Airflow's metadata, like the original's postgres container:
+ * Debian's server binaries (`apt-get install postgresql`), a cluster of our
+ * own under the stack's data folder, run as the `postgres` system user
+ * (PostgreSQL refuses to run as root), listening on 127.0.0.1 only.
+ */
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { userInfo } from 'node:os';
+import type { Config } from '../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
+import type { ServiceDefinition } from './service.ts';
+
+const run = promisify(execFile);
+
+export type PostgresStackConfig = Pick<Config, 'postgresPort'>;
+
+/** The newest PostgreSQL server Debian installed: /usr/lib/postgresql/<major>/bin. */
+export function findPostgresBin(root = '/usr/lib/postgresql'): { bin: string; major: string } {
+  const majors = existsSync(root)
+    ? readdirSync(root).filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors.length === 0) {
+    throw new UserstreamError(
+      ErrorCodes.STACK_START,
+      'PostgreSQL (the Airflow metadata database) is not installed: apt-get install postgresql',
+    );
+  }
+  return { bin: join(root, majors[0]!, 'bin'), major: majors[0]! };
+}
+
+interface SystemUser {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+/** The account PostgreSQL runs as: `postgres` when we are root, otherwise ourselves. */
+export async function postgresUser(): Promise<SystemUser> {
+  const me = userInfo();
+  if (me.uid !== 0) return { uid: me.uid, gid: me.gid, name: me.username };
+  try {
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()), name: 'postgres' };
+  } catch {
+    throw new UserstreamError(ErrorCodes.STACK_START, 'running as root, PostgreSQL needs the `postgres` system user (apt-get install postgresql creates it)');
+  }
+}
+
+/** Runs a PostgreSQL client or tool as the server's user. */
+export async function asPostgres(user: SystemUser, bin: string, args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run(bin, args, { uid: user.uid, gid: user.gid, cwd, env: { ...process.env, PGCONNECT_TIMEOUT: '3' } });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error((e.stderr || e.message).trim().split('\n').slice(-2).join(' '), { cause: error });
+  }
+}
+
+export function postgresService(config: PostgresStackConfig): ServiceDefinition {
+  const port = config.postgresPort;
+  let found: { bin: string; major: string } | undefined;
+  const pg = () => (found ??= findPostgresBin());
+  return {
+    name: 'postgres',
+    get version() {
+      try {
+        return pg().major;
+      } catch {
+        return 'missing';
+      }
+    },
+    artifacts: [],
+    noJava: true,
+    ports: [{ port, what: 'PostgreSQL', flag: '--postgres-port' }],
+    startTimeoutMs: 60_000,
+    async prepare(ctx) {
+      const user = await postgresUser();
+      const data = join(ctx.dirs.data, 'pgdata');
+      // The server's user must be able to reach and own its folders.
+      mkdirSync(data, { recursive: true });
+      for (const d of [ctx.dirs.data, data]) chownSync(d, user.uid, user.gid);
+      if (!existsSync(join(data, 'PG_VERSION'))) {
+        ctx.reporter('creating the database cluster (initdb)');
+        try {
+          // Trust on loopback only: the server listens on 127.0.0.1 and a Unix socket in its own folder.
+          await asPostgres(user, join(pg().bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], ctx.dirs.data);
+        } catch (error) {
+          throw new UserstreamError(ErrorCodes.STACK_START, `initdb in ${data} failed: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    },
+    command(ctx) {
+      const data = join(ctx.dirs.data, 'pgdata');
+      return {
+        bin: join(pg().bin, 'postgres'),
+        args: ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${ctx.dirs.data}`, '-c', 'max_connections=100'],
+        // The data folder is on the command line: it marks the process as ours.
+        marker: data,
+        ...uidGid(ctx.dirs.data),
+      };
+    },
+    probe: async () => {
+      try {
+        await run(join(pg().bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'SELECT 1'], {
+          env: { ...process.env, PGCONNECT_TIMEOUT: '2' },
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** The owner of the data folder (prepare chowned it to the server's user). */
+function uidGid(dir: string): { uid?: number; gid?: number } {
+  if (userInfo().uid !== 0) return {};
+  const { uid, gid } = statSync(dir);
+  return { uid, gid };
+}
+
+/** Creates a database if it does not exist yet (idempotent). */
+export async function ensureDatabase(port: number, name: string): Promise<void> {
+  const { bin } = findPostgresBin();
+  const psql = (sql: string) =>
+    run(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
+      env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
+    });
+  const { stdout } = await psql(`SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
+  if (stdout.trim() !== '1') await psql(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DAG_ID } from '../../src/airflow/client.ts';
+import { countRows } from '../../src/cassandra/schema.ts';
+import { airflowClient, failureReason, runConf, runDag } from '../../src/cli/commands/dag.ts';
+import { createEngine } from '../../src/engines/index.ts';
+import { cassandraFor, quietLog, testConfig, waitFor } from '../support/stack.ts';
+
+test('the DAG loads without import errors, daily and without catch-up', async (t) => {
+  const client = airflowClient(testConfig(t));
+  await client.waitForDag();
+  assert.deepEqual(await client.importErrors(), []);
+  const dag = await client.dag();
+  assert.equal(dag.dag_id, DAG_ID);
+  assert.equal(dag.timetable_summary, '0 0 * * *');
+});
+
+test('a triggered run streams through Kafka and its records reach Cassandra; the task log shows the summary', async (t) => {
+  const config = testConfig(t, { source: 'builtin', count: 1500, duration: 60, seed: undefined });
+  const engine = createEngine('node', { config, log: quietLog });
+  t.after(() => engine.stop());
+  await engine.start();
+  const { run, log } = await runDag(airflowClient(config), runConf(config), () => {});
+  assert.equal(run.state, 'success', log);
+  assert.match(log, /ingested 1500 records in/);
+  assert.match(log, /ingest: builtin → /);
+  await waitFor('the engine to catch up', async () => ((await engine.caughtUp()) ? true : undefined));
+  const client = await cassandraFor(t, config);
+  assert.equal(await countRows(client, config), 1500);
+});
+
+test('a run with Kafka down fails the task, and its log says why', async (t) => {
+  const config = testConfig(t, { source: 'builtin', count: 10, duration: 30, kafkaBrokers: ['127.0.0.1:1'] });
+  const { run, log } = await runDag(airflowClient(config), runConf(config), () => {});
+  assert.equal(run.state, 'failed');
+  assert.match(failureReason(log), /^userstream: .*Kafka 127\.0\.0\.1:1/);
+  assert.match(log, /Command exited with return code 1/);
+});
