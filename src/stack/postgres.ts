@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/options.ts';
@@ -60,6 +61,25 @@ export async function asPostgres(user: SystemUser, bin: string, args: string[], 
   }
 }
 
+/**
+ * Where the cluster lives: in the stack's data folder when the server's user
+ * can reach it (every folder above it searchable by others), otherwise (a
+ * checkout under a private home) in /var/tmp, one folder per stack.
+ */
+export function pgDataDir(stackDataDir: string): string {
+  if (userInfo().uid !== 0) return join(stackDataDir, 'pgdata');
+  let dir = resolve(stackDataDir, '..');
+  for (;;) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      const id = createHash('sha1').update(resolve(stackDataDir)).digest('hex').slice(0, 12);
+      return join('/var/tmp', `userstream-postgres-${id}`, 'pgdata');
+    }
+    const up = dirname(dir);
+    if (up === dir) return join(stackDataDir, 'pgdata');
+    dir = up;
+  }
+}
+
 export function postgresService(config: PostgresStackConfig): ServiceDefinition {
   const port = config.postgresPort;
   let found: { bin: string; major: string } | undefined;
@@ -79,10 +99,10 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
     startTimeoutMs: 60_000,
     async prepare(ctx) {
       const user = await postgresUser();
-      const data = join(ctx.dirs.data, 'pgdata');
+      const data = pgDataDir(ctx.dirs.data);
       // The server's user must be able to reach and own its folders.
       mkdirSync(data, { recursive: true });
-      for (const d of [ctx.dirs.data, data]) chownSync(d, user.uid, user.gid);
+      for (const d of [ctx.dirs.data, dirname(data), data]) chownSync(d, user.uid, user.gid);
       if (!existsSync(join(data, 'PG_VERSION'))) {
         ctx.reporter('creating the database cluster (initdb)');
         try {
@@ -94,10 +114,10 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
       }
     },
     command(ctx) {
-      const data = join(ctx.dirs.data, 'pgdata');
+      const data = pgDataDir(ctx.dirs.data);
       return {
         bin: join(pg().bin, 'postgres'),
-        args: ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${ctx.dirs.data}`, '-c', 'max_connections=100'],
+        args: ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dirname(data)}`, '-c', 'max_connections=100'],
         // The data folder is on the command line: it marks the process as ours.
         marker: data,
         ...uidGid(ctx.dirs.data),
