@@ -34,7 +34,9 @@ with DAG(
     },
     params={
         "duration": Param(60, type="integer", minimum=1, description="seconds to stream"),
-        "rate": Param(0, type="number", minimum=0, description="records per second ceiling; 0 = none"),
+        # Like `userstream up`: a steady 2,000/s the engines keep up with. The daily
+        # scheduled run uses these defaults; 0 = as fast as the source allows.
+        "rate": Param(2000, type="number", minimum=0, description="records per second ceiling; 0 = none"),
         "count": Param(0, type="integer", minimum=0, description="stop after this many records; 0 = no limit"),
         "source": Param("auto", type="string", pattern=r"^(auto|builtin|https?://\S+)$"),
         "kafka_brokers": Param(os.environ.get("USERSTREAM_KAFKA_BROKERS", "localhost:9092"), type="string", pattern=SAFE),

@@ -12,8 +12,9 @@ export function airflowClient(config: Config): AirflowClient {
 export function runConf(config: Config): Record<string, unknown> {
   return {
     duration: Math.max(1, Math.round(config.duration)),
-    rate: config.rate ?? 0,
-    count: config.count ?? 0,
+    // Unset: the DAG's own defaults (2,000/s, no count).
+    ...(config.rate === undefined ? {} : { rate: config.rate }),
+    ...(config.count === undefined ? {} : { count: config.count }),
     source: config.source,
     kafka_brokers: config.kafkaBrokers.join(','),
     topic: config.topic,
