@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DAG_ID } from '../../src/airflow/client.ts';
+import { DAG_ID, TASK_ID } from '../../src/airflow/client.ts';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { airflowClient, failureReason, runConf, runDag } from '../../src/cli/commands/dag.ts';
 import { createEngine } from '../../src/engines/index.ts';
+import { join } from 'node:path';
+import { ARTIFACTS, launchChromium } from '../support/browser.ts';
 import { cassandraFor, quietLog, testConfig, waitFor } from '../support/stack.ts';
 
 test('the DAG loads without import errors, daily and without catch-up', async (t) => {
@@ -27,6 +29,21 @@ test('a triggered run streams through Kafka and its records reach Cassandra; the
   await waitFor('the engine to catch up', async () => ((await engine.caughtUp()) ? true : undefined));
   const client = await cassandraFor(t, config);
   assert.equal(await countRows(client, config), 1500);
+
+  // The Airflow UI shows the same run as a success, with the ingest's log.
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(config.airflowUrl);
+  await page.getByLabel('Username').fill(config.airflowUser);
+  await page.getByLabel('Password').fill(config.airflowPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/auth'));
+  await page.goto(`${config.airflowUrl}/dags/${DAG_ID}/runs/${encodeURIComponent(run.dag_run_id)}/tasks/${TASK_ID}`);
+  await page.getByText('ingested 1500 records in').waitFor({ timeout: 30_000 });
+  await page.getByText('Success', { exact: true }).first().waitFor();
+  await page.getByText(run.dag_run_id).first().waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'airflow-run.png') });
 });
 
 test('a run with Kafka down fails the task, and its log says why', async (t) => {

@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium (apt package `chromium`); no browser download is possible on these machines. */
+export const CHROMIUM = process.env.USERSTREAM_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Where browser tests keep their screenshots (git-ignored; CI keeps them as artifacts). */
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-results');
+
+/**
+ * Headless Chromium with the flags this closed network needs: without the
+ * background-networking ones it keeps trying (and failing) to reach Google.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set USERSTREAM_CHROMIUM`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
