@@ -1,30 +1,45 @@
-import type cassandra from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
 import { RECORD_FIELDS, type UserRecord } from '../record/record.ts';
 import { cassandraError, type CassandraConfig } from './session.ts';
 
 export interface WriterOptions extends CassandraConfig {
   keyspace: string;
   table: string;
-  /** Maximum inserts in flight. */
+  /** Maximum requests in flight. */
   concurrency: number;
-  /** Attempts per row after the first, for timeouts and unavailable nodes. */
+  /**
+   * Rows per request. Above 1, rows that live on the same replicas go
+   * together in one unlogged batch: one request and one coordinator hop for
+   * several rows, which costs Cassandra less CPU than as many INSERTs.
+   */
+  rowsPerRequest?: number;
+  /** Attempts per request after the first, for timeouts and unavailable nodes. */
   retries?: number;
 }
+
+/** Rows per request by default: about 5 kB of users, Cassandra's batch-size warning threshold. */
+export const DEFAULT_ROWS_PER_REQUEST = 8;
+
+type Params = unknown[];
 
 /**
  * Upserts records by id with one prepared INSERT and bounded concurrency.
  * An INSERT in Cassandra is an upsert, so writing the same record twice
  * leaves one row: together with at-least-once delivery this gives each
- * record exactly once in the table.
+ * record exactly once in the table. A batch is unlogged (no batchlog): it is
+ * only a way to send several idempotent upserts at once, and a failed one is
+ * sent again whole.
  */
 export class CassandraWriter {
   readonly #client: cassandra.Client;
   readonly #options: WriterOptions;
   readonly #insert: string;
+  readonly #rowsPerRequest: number;
 
   constructor(client: cassandra.Client, options: WriterOptions) {
     this.#client = client;
     this.#options = options;
+    this.#rowsPerRequest = Math.max(1, options.rowsPerRequest ?? DEFAULT_ROWS_PER_REQUEST);
     const cols = RECORD_FIELDS.join(', ');
     const marks = RECORD_FIELDS.map(() => '?').join(', ');
     this.#insert = `INSERT INTO ${options.keyspace}.${options.table} (${cols}) VALUES (${marks})`;
@@ -32,24 +47,46 @@ export class CassandraWriter {
 
   /** Resolves when every record is written; rejects if any could not be, after retries. */
   async writeBatch(records: UserRecord[]): Promise<void> {
+    const requests = this.#requests(records);
     let next = 0;
     const worker = async () => {
-      while (next < records.length) {
-        const record = records[next++]!;
-        await this.#writeOne(record);
-      }
+      while (next < requests.length) await this.#send(requests[next++]!);
     };
-    const workers = Array.from({ length: Math.min(this.#options.concurrency, records.length) }, worker);
-    await Promise.all(workers);
+    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, requests.length) }, worker));
   }
 
-  async #writeOne(record: UserRecord): Promise<void> {
-    const params = RECORD_FIELDS.map((f) => (f === 'ingested_at' ? new Date(record[f]) : record[f]));
+  /** The records as requests: single rows, or rows grouped by the replicas that own them. */
+  #requests(records: UserRecord[]): Params[][] {
+    const rows = records.map((r) => RECORD_FIELDS.map((f) => (f === 'ingested_at' ? new Date(r[f]) : r[f])));
+    if (this.#rowsPerRequest === 1) return rows.map((r) => [r]);
+    const groups = new Map<string, Params[]>();
+    for (let i = 0; i < records.length; i++) {
+      const key = this.#replicaKey(records[i]!.id);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      group.push(rows[i]!);
+    }
+    const out: Params[][] = [];
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += this.#rowsPerRequest) out.push(group.slice(i, i + this.#rowsPerRequest));
+    }
+    return out;
+  }
+
+  /** The replicas of a row's partition, as a key; '' when the driver does not know the ring (yet). */
+  #replicaKey(id: string): string {
+    const hosts = this.#client.getReplicas(this.#options.keyspace, cassandra.types.Uuid.fromString(id).getBuffer());
+    if (!hosts || hosts.length === 0) return '';
+    return hosts.map((h) => h.address).sort().join(',');
+  }
+
+  async #send(rows: Params[]): Promise<void> {
     const retries = this.#options.retries ?? 5;
     for (let attempt = 0; ; attempt++) {
       try {
-        // Idempotent: an upsert by primary key, so the driver may retry it safely.
-        await this.#client.execute(this.#insert, params, { prepare: true, isIdempotent: true });
+        // Idempotent: upserts by primary key, so the driver may retry them safely.
+        if (rows.length === 1) await this.#client.execute(this.#insert, rows[0], { prepare: true, isIdempotent: true });
+        else await this.#client.batch(rows.map((params) => ({ query: this.#insert, params })), { prepare: true, logged: false, isIdempotent: true });
         return;
       } catch (error) {
         if (attempt >= retries) throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);

@@ -18,6 +18,11 @@ export function apiCommand(): Command {
       // Loaded on use: fastify is only needed by this command.
       const { createApiServer } = await import('../../source/server.ts');
       const server = createApiServer({ baseUrl: base });
+      // Hooks cannot be added once the server listens.
+      const closed = new Promise<void>((resolve) => server.addHook('onClose', (_instance, done: () => void) => {
+        resolve();
+        done();
+      }));
       try {
         await server.listen({ host: opts.host, port });
       } catch (error) {
@@ -26,10 +31,6 @@ export function apiCommand(): Command {
       }
       const address = server.server.address() as AddressInfo | null;
       process.stdout.write(`randomuser-compatible API on http://${opts.host}:${address?.port ?? port}/api/\n`);
-      const closed = new Promise<void>((resolve) => server.addHook('onClose', (_instance, done: () => void) => {
-        resolve();
-        done();
-      }));
       onShutdown(() => void server.close());
       await closed;
     });

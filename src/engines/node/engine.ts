@@ -57,6 +57,7 @@ export class NodeEngine {
   #stream: RawStream | undefined;
   #buffer: RawMessage[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #timerDelay = 0;
   #processing: Promise<void> = Promise.resolve();
   #busy = false;
   #stopping = false;
@@ -127,16 +128,22 @@ export class NodeEngine {
   #onMessage(message: RawMessage): void {
     this.#buffer.push(message);
     this.stats.consumed++;
-    if (this.#busy) {
-      if (this.#buffer.length >= this.#batchSize) this.#stream?.pause();
-      return;
+    if (this.#buffer.length >= this.#batchSize) {
+      // Backpressure: a full batch waits here, the rest stays in Kafka. Without
+      // the pause a backlog would be read into memory faster than it is written.
+      this.#stream?.pause();
+      if (!this.#busy) this.#schedule(0);
+    } else if (!this.#busy && !this.#timer) {
+      this.#schedule(this.#lingerMs);
     }
-    if (this.#buffer.length >= this.#batchSize) this.#schedule(0);
-    else if (!this.#timer) this.#schedule(this.#lingerMs);
   }
 
   #schedule(delay: number): void {
+    // A flush already due at once stays due: re-arming it on every message
+    // would put it off for as long as messages keep arriving.
+    if (this.#timer && this.#timerDelay === 0) return;
     clearTimeout(this.#timer);
+    this.#timerDelay = delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#busy || this.#stopping || this.#buffer.length === 0) return;
@@ -146,7 +153,7 @@ export class NodeEngine {
         .finally(() => {
           this.#busy = false;
           if (this.#stopping) return;
-          this.#stream?.resume();
+          if (this.#buffer.length < this.#batchSize) this.#stream?.resume();
           if (this.#buffer.length > 0) this.#schedule(this.#buffer.length >= this.#batchSize ? 0 : this.#lingerMs);
         });
     }, delay);

@@ -1,0 +1,415 @@
+/**
+ * `npm run bench`: end-to-end throughput, latency, CPU and memory of the
+ * pipeline on the real local stack, for each engine, with the ceilings of
+ * the same machine beside them. See docs/BENCHMARKS.md.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import cassandra from 'cassandra-driver';
+import { Command, InvalidArgumentError } from 'commander';
+import { countRows, tokenRanges } from '../cassandra/schema.ts';
+import { connectCassandra } from '../cassandra/session.ts';
+import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/options.ts';
+import { type EngineName, checkEngine } from '../engines/index.ts';
+import { endOffsets, ensureTopics } from '../kafka/admin.ts';
+import { stackPaths } from '../stack/paths.ts';
+import { readRunInfo } from '../stack/process.ts';
+import { type Child, CLI, runCli, startChild, stopChild, succeeded } from './children.ts';
+import { ProcSampler, findPids } from './proc.ts';
+import { type BenchResult, type PhaseResult, goals, renderMarkdown, replaceBetweenMarkers } from './report.ts';
+import { type LandedRow, latenciesIn, latencySummary, perSecondSeries, slope, throughputIn } from './stats.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const ENGINE_CHILD = new URL('./engine-child.ts', import.meta.url).pathname;
+const RAW_WRITER = new URL('./raw-writer.ts', import.meta.url).pathname;
+import type { RawWriteResult } from './raw-writer.ts';
+
+interface BenchOptions {
+  engines: EngineName[];
+  rates: number[];
+  max: boolean;
+  duration: number;
+  warmup: number;
+  soakMinutes: number;
+  rawConcurrency: number;
+  smoke: boolean;
+  out: string;
+  docs: boolean;
+}
+
+const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function positive(name: string, allowZero = false) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new InvalidArgumentError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+    return n;
+  };
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const program = new Command('bench')
+    .description('end-to-end throughput, latency, CPU and memory of userstream on the local stack, per engine, beside the producer and raw Cassandra ceilings')
+    .option('--engines <list>', 'engines to measure, comma-separated', 'node,spark')
+    .option('--rates <list>', 'stepped producer rates (records/s), comma-separated', '1000,5000')
+    .option('--no-max', 'skip the unthrottled (max rate) phase')
+    .option('--duration <s>', 'seconds measured at steady state per phase', positive('--duration'), 60)
+    .option('--warmup <s>', 'seconds run before measuring', positive('--warmup', true), 10)
+    .option('--soak-minutes <m>', 'node engine memory run at 1,000 records/s (0 skips)', positive('--soak-minutes', true), 10)
+    .option('--raw-concurrency <n>', 'in-flight writes of the raw Cassandra ceiling', positive('--raw-concurrency'), 256)
+    .option('--smoke', 'a few seconds per phase, node engine only, no docs: checks the bench works (CI)')
+    .option('--out <dir>', 'folder for the JSON results', join(ROOT, 'bench', 'results'))
+    .option('--no-docs', 'do not rewrite the table in docs/BENCHMARKS.md')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; smoke?: boolean; out: string; docs: boolean }>();
+  const smoke = o.smoke === true;
+  const rates = o.rates.split(',').filter(Boolean).map((r) => positive('--rates')(r));
+  const engines = o.engines.split(',').filter(Boolean).map(checkEngine);
+  return smoke
+    ? { engines: ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: false }
+    : { engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: o.docs };
+}
+
+/** Every row's accept time and Cassandra write time, read back in token ranges. */
+async function readLanded(client: cassandra.Client, keyspace: string, table: string): Promise<LandedRow[]> {
+  const rows: LandedRow[] = [];
+  const cql = `SELECT ingested_at, WRITETIME(first_name) AS wt FROM ${keyspace}.${table} WHERE token(id) > ? AND token(id) <= ?`;
+  const queue = tokenRanges(32);
+  const Long = cassandra.types.Long;
+  const worker = async () => {
+    for (let range = queue.pop(); range; range = queue.pop()) {
+      const params = range.map((t) => Long.fromString(t.toString()));
+      await new Promise<void>((resolve, reject) => {
+        client.eachRow(
+          cql,
+          params,
+          { prepare: true, fetchSize: 5000, autoPage: true, readTimeout: 60_000 },
+          (_n, row) => {
+            const wt = row.get('wt') as cassandra.types.Long;
+            rows.push({ ingestedAt: (row.get('ingested_at') as Date).getTime(), writtenAt: wt.toNumber() / 1000 });
+          },
+          (error) => (error ? reject(error) : resolve()),
+        );
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return rows;
+}
+
+class Bench {
+  readonly config: Config;
+  readonly opts: BenchOptions;
+  readonly run = randomBytes(3).toString('hex');
+  readonly phases: PhaseResult[] = [];
+  readonly cleanup: (() => Promise<void>)[] = [];
+  cassandra!: cassandra.Client;
+  sourceUrl = '';
+  source: Child | undefined;
+
+  constructor(config: Config, opts: BenchOptions) {
+    this.config = config;
+    this.opts = opts;
+  }
+
+  servicePid(name: string): number | undefined {
+    return readRunInfo(stackPaths(this.config.stackHome).runFile(name))?.pid;
+  }
+
+  /** A sampler already tracking the stack's processes that matter for `engine`. */
+  sampler(engine?: EngineName): ProcSampler {
+    const s = new ProcSampler(1000);
+    s.track('source', this.source?.pid);
+    s.track('kafka', this.servicePid('kafka'));
+    s.track('cassandra', this.servicePid('cassandra'));
+    if (engine === 'spark') {
+      s.track('spark-connect', this.servicePid('spark-connect'));
+      findPids('CoarseGrainedExecutorBackend').forEach((pid, i) => s.track(`spark-executor${i === 0 ? '' : `-${i}`}`, pid));
+    }
+    return s;
+  }
+
+  names(tag: string) {
+    const id = `bench_${this.run}_${tag}`;
+    return { topic: id, keyspace: id, groupId: id };
+  }
+
+  async dropLater(keyspace: string): Promise<void> {
+    this.cleanup.push(async () => {
+      await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
+    });
+  }
+
+  async startSource(): Promise<void> {
+    const port = 18000 + Math.floor(Math.random() * 2000);
+    this.source = startChild('source', CLI, ['api', '--port', String(port)]);
+    this.sourceUrl = `http://127.0.0.1:${port}/api/`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${this.sourceUrl}?results=1`).then((r) => r.ok).catch(() => false);
+      if (ok) return;
+      if (i > 100) throw new Error(`bench: the built-in source did not answer on ${this.sourceUrl}\n${this.source.stderrTail()}`);
+      await sleep(100);
+    }
+  }
+
+  ingest(topic: string, rate: number, seconds: number): Child {
+    return startChild('producer', CLI, [
+      'ingest', '--source', this.sourceUrl, '--topic', topic, '--rate', String(rate), '--duration', String(seconds),
+      '--kafka-brokers', this.config.kafkaBrokers.join(','), '--partitions', String(this.config.partitions),
+    ], { USERSTREAM_LOG_LEVEL: 'warn' });
+  }
+
+  async produced(topic: string): Promise<number> {
+    let n = 0n;
+    for (const end of (await endOffsets(this.config, topic)).values()) n += end;
+    return Number(n);
+  }
+
+  async producerCeiling(): Promise<void> {
+    const { topic } = this.names('producer');
+    await ensureTopics(this.config, [{ name: topic, partitions: this.config.partitions }]);
+    const seconds = this.opts.warmup + this.opts.duration;
+    say(`ceiling: the producer alone, built-in source over HTTP → Kafka, unthrottled, ${seconds} s`);
+    const sampler = this.sampler();
+    const producer = this.ingest(topic, 0, seconds);
+    sampler.track('producer', producer.pid, { born: true });
+    sampler.start();
+    // Kafka's own count after the warm-up, not the producer's word for it.
+    await sleep(this.opts.warmup * 1000);
+    const atWarm = await this.produced(topic);
+    const warmAt = Date.now();
+    const producerEnd = await succeeded(producer);
+    const processes = sampler.stop();
+    const total = await this.produced(topic);
+    const seconds_ = (producerEnd - warmAt) / 1000;
+    this.phases.push({
+      phase: 'ceiling:producer', offeredRate: 0, produced: total, landed: 0,
+      steady: { rows: total - atWarm, seconds: seconds_, perSecond: (total - atWarm) / seconds_ },
+      processes, perSecond: [],
+    });
+    say(`  ${Math.round((total - atWarm) / seconds_)} records/s into Kafka (${total} in all)`);
+  }
+
+  /** Raw writes twice: single INSERTs, and unlogged batches per replica set as the node engine sends them; the better is the ceiling. */
+  async cassandraCeiling(rowsPerRequest: number): Promise<void> {
+    const variant = rowsPerRequest === 1 ? 'single' : 'batched';
+    const { keyspace } = this.names(`raw_${variant}`);
+    await this.dropLater(keyspace);
+    const seconds = this.opts.warmup + this.opts.duration;
+    say(`ceiling: raw Cassandra writes, ${rowsPerRequest === 1 ? 'single INSERTs' : `unlogged batches of ${rowsPerRequest} rows`}, ${this.opts.rawConcurrency} requests in flight, ${seconds} s`);
+    const sampler = this.sampler();
+    const args = {
+      cassandraHosts: this.config.cassandraHosts, cassandraDc: this.config.cassandraDc, keyspace, table: this.config.table,
+      duration: seconds, warmup: this.opts.warmup, concurrency: this.opts.rawConcurrency, rowsPerRequest,
+    };
+    const writer = startChild('writer', RAW_WRITER, [JSON.stringify(args)]);
+    sampler.track('writer', writer.pid, { born: true });
+    sampler.start();
+    let reported: RawWriteResult | undefined;
+    writer.onLine((l) => (reported = JSON.parse(l) as RawWriteResult));
+    await succeeded(writer);
+    const processes = sampler.stop();
+    if (!reported) throw new Error(`bench: the raw writer reported nothing\n${writer.stderrTail()}`);
+    // Counted by the writer (its writes after the warm-up); Cassandra's own count checks that each is a row.
+    const landed = await countRows(this.cassandra, { ...this.config, keyspace });
+    const steady = { rows: reported.steadyWritten, seconds: reported.steadySeconds, perSecond: reported.steadyWritten / reported.steadySeconds };
+    this.phases.push({
+      phase: `ceiling:cassandra:${variant}`, offeredRate: 0, rowsPerRequest, produced: reported.written, landed, steady,
+      latencyMs: reported.latencyMs, processes, perSecond: [],
+    });
+    say(`  ${Math.round(steady.perSecond)} rows/s (${landed} rows)`);
+  }
+
+  async startEngine(engine: EngineName, names: { topic: string; keyspace: string; groupId: string }): Promise<{ child: Child; stats: () => { written: number } }> {
+    await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
+    const overrides = { topic: names.topic, keyspace: names.keyspace, groupId: names.groupId };
+    const child = startChild(`${engine} engine`, ENGINE_CHILD, [engine, JSON.stringify(overrides)]);
+    let last = { written: 0 };
+    const ready = new Promise<void>((resolve, reject) => {
+      child.onLine((line) => {
+        const o = JSON.parse(line) as { ready?: boolean; written?: number };
+        if (o.ready) resolve();
+        if (o.written !== undefined) last = o as { written: number };
+      });
+      void child.exited.then(() => reject(new Error(`bench: the ${engine} engine exited before it was ready\n${child.stderrTail()}`)));
+    });
+    await ready;
+    return { child, stats: () => last };
+  }
+
+  async enginePhase(engine: EngineName, rate: number): Promise<void> {
+    const phase = rate === 0 ? 'max' : `rate:${rate}`;
+    const names = this.names(`${engine}_${rate === 0 ? 'max' : rate}`);
+    await this.dropLater(names.keyspace);
+    const seconds = this.opts.warmup + this.opts.duration;
+    say(`${engine} engine at ${rate === 0 ? 'max rate' : `${rate} records/s`}: starting the engine`);
+    const { child: engineChild, stats } = await this.startEngine(engine, names);
+    try {
+      const sampler = this.sampler(engine);
+      sampler.track('engine', engineChild.pid, { born: true });
+      sampler.start();
+      say(`  producing for ${seconds} s`);
+      const producer = this.ingest(names.topic, rate, seconds);
+      sampler.track('producer', producer.pid, { born: true });
+      const start = producer.startedAt;
+      const producerEnd = await succeeded(producer);
+      const produced = await this.produced(names.topic);
+      say(`  ${produced} produced; waiting for the engine to write them`);
+      const deadline = Date.now() + 120_000 + (produced / 500) * 1000;
+      while (stats().written < produced) {
+        if (Date.now() > deadline) throw new Error(`bench: the ${engine} engine wrote ${stats().written} of ${produced} in time`);
+        if (engineChild.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
+        await sleep(250);
+      }
+      const processes = sampler.stop();
+      const rows = await readLanded(this.cassandra, names.keyspace, this.config.table);
+      if (rows.length !== produced) throw new Error(`bench: ${produced} records produced but ${rows.length} rows in ${names.keyspace}`);
+      const writtenAt = rows.map((r) => r.writtenAt);
+      const lastWrite = writtenAt.reduce((a, b) => Math.max(a, b), -Infinity);
+      const window = { from: start + this.opts.warmup * 1000, to: producerEnd };
+      const steady = throughputIn(writtenAt, window);
+      const drainWindow = { from: producerEnd + 1000, to: lastWrite };
+      const drain = rate === 0 && drainWindow.to - drainWindow.from >= 5000 ? throughputIn(writtenAt, drainWindow) : undefined;
+      const latencyMs = latencySummary(latenciesIn(rows, window));
+      this.phases.push({ phase, engine, offeredRate: rate, produced, landed: rows.length, steady, ...(drain ? { drain } : {}), latencyMs, processes, perSecond: perSecondSeries(writtenAt, start, lastWrite + 1) });
+      say(`  landed ${Math.round(steady.perSecond)} rows/s${drain ? `, drained ${Math.round(drain.perSecond)} rows/s` : ''}; latency p50 ${Math.round(latencyMs.p50)} ms, p99 ${Math.round(latencyMs.p99)} ms`);
+    } finally {
+      await stopChild(engineChild);
+    }
+  }
+
+  async soak(): Promise<void> {
+    const minutes = this.opts.soakMinutes;
+    const names = this.names('node_soak');
+    await this.dropLater(names.keyspace);
+    say(`node engine memory: ${minutes} min at 1,000 records/s`);
+    const { child: engineChild, stats } = await this.startEngine('node', names);
+    try {
+      const sampler = this.sampler('node');
+      sampler.track('engine', engineChild.pid, { born: true });
+      sampler.start();
+      const producer = this.ingest(names.topic, 1000, minutes * 60);
+      sampler.track('producer', producer.pid, { born: true });
+      const start = producer.startedAt;
+      const producerEnd = await succeeded(producer);
+      const produced = await this.produced(names.topic);
+      while (stats().written < produced) await sleep(250);
+      const series = sampler.rssSeries('engine');
+      const processes = sampler.stop();
+      // Growth after the first minute (JIT, pools and buffers fill up first).
+      const after = series.filter(([t]) => t >= 60);
+      const mbPerS = slope(after);
+      const e = processes.engine!;
+      this.phases.push({
+        phase: 'soak', engine: 'node', offeredRate: 1000, produced, landed: stats().written,
+        steady: { rows: produced, seconds: (producerEnd - start) / 1000, perSecond: produced / ((producerEnd - start) / 1000) },
+        processes, perSecond: [],
+        memory: { slopeMbPerMin: mbPerS * 60, firstMb: after[0]?.[1] ?? e.firstRssMb, lastMb: e.lastRssMb, peakMb: e.peakRssMb, minutes: (producerEnd - start) / 60_000 },
+      });
+      say(`  RSS ${Math.round(after[0]?.[1] ?? 0)} → ${Math.round(e.lastRssMb)} MB, ${(mbPerS * 60).toFixed(2)} MB/min`);
+    } finally {
+      await stopChild(engineChild);
+    }
+  }
+}
+
+function versions(config: Config): Record<string, string> {
+  const pkg = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return '?';
+    }
+  };
+  return {
+    userstream: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    'Node.js': process.versions.node,
+    Kafka: config.kafkaVersion,
+    Cassandra: config.cassandraVersion,
+    Spark: config.sparkVersion,
+    'cassandra-driver': pkg('cassandra-driver'),
+    '@platformatic/kafka': pkg('@platformatic/kafka'),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  const config = loadConfig({}, process.env);
+  const startedAt = new Date().toISOString();
+  const services = opts.engines.includes('spark') ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
+  say(`starting the stack: ${services.join(', ')}`);
+  if ((await runCli(['stack', 'up', ...services])) !== 0) throw new Error('bench: the local stack did not start');
+
+  const bench = new Bench(config, opts);
+  bench.cassandra = await connectCassandra(config);
+  try {
+    await bench.startSource();
+    await bench.producerCeiling();
+    await bench.cassandraCeiling(1);
+    await bench.cassandraCeiling(DEFAULT_ROWS_PER_REQUEST);
+    for (const engine of opts.engines) {
+      for (const rate of opts.rates) await bench.enginePhase(engine, rate);
+      if (opts.max) await bench.enginePhase(engine, 0);
+    }
+    if (opts.soakMinutes > 0 && opts.engines.includes('node')) await bench.soak();
+  } finally {
+    if (bench.source) await stopChild(bench.source);
+    for (const c of bench.cleanup) await c();
+    await bench.cassandra.shutdown();
+  }
+
+  const result: BenchResult = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    smoke: opts.smoke,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? '?', memoryGb: totalmem() / 2 ** 30, kernel: release() },
+    versions: versions(config),
+    settings: {
+      partitions: config.partitions,
+      'engine concurrency': config.concurrency,
+      'engine rows per Cassandra request': DEFAULT_ROWS_PER_REQUEST,
+      'raw writer requests in flight': opts.rawConcurrency,
+      'seconds per phase': `${opts.warmup} warm-up + ${opts.duration}`,
+    },
+    phases: bench.phases,
+  };
+  mkdirSync(opts.out, { recursive: true });
+  const file = join(opts.out, `${startedAt.replace(/[:.]/g, '-')}${opts.smoke ? '-smoke' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  say(`results: ${file}`);
+  const markdown = renderMarkdown(result);
+  if (opts.docs) {
+    const docPath = join(ROOT, 'docs', 'BENCHMARKS.md');
+    let doc = '# Benchmarks\n';
+    try {
+      doc = readFileSync(docPath, 'utf8');
+    } catch {}
+    writeFileSync(docPath, replaceBetweenMarkers(doc, markdown));
+    say(`table: ${docPath}`);
+  }
+  process.stdout.write(`${markdown}\n`);
+  for (const g of goals(result)) say(`goal: ${g.goal} ${g.target}: ${g.measured}${g.met === false ? ' — NOT MET' : ''}`);
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e.code?.startsWith('commander.')) {
+      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    } else {
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+

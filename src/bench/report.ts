@@ -1,0 +1,175 @@
+import type { LatencySummary, ProcUsage, WindowThroughput } from './stats.ts';
+
+export interface PhaseResult {
+  /** `ceiling:producer`, `ceiling:cassandra`, `rate:<n>`, `max`, `soak` */
+  phase: string;
+  engine?: 'node' | 'spark';
+  /** Records per second asked of the producer; 0 = as fast as it goes. */
+  offeredRate: number;
+  /** The raw writer: rows per Cassandra request (1 = single INSERTs). */
+  rowsPerRequest?: number;
+  /** Records in the topic (producer phases) or rows written (the raw writer). */
+  produced: number;
+  /** Rows in Cassandra afterwards. */
+  landed: number;
+  /** Throughput after the warm-up, while the producer (or writer) ran. */
+  steady: WindowThroughput;
+  /** `max` only: the engine alone on the backlog the producer left. */
+  drain?: WindowThroughput;
+  /** From `ingested_at` to the row's write time, for rows accepted in the steady window (the raw writer: each INSERT's round trip). */
+  latencyMs?: LatencySummary;
+  /** CPU and memory per process over the phase. */
+  processes: Record<string, ProcUsage>;
+  /** Rows written in each second from the start of the phase. */
+  perSecond: number[];
+  /** `soak` only: the engine's resident memory over the run. */
+  memory?: { slopeMbPerMin: number; firstMb: number; lastMb: number; peakMb: number; minutes: number };
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  smoke: boolean;
+  machine: { cpus: number; model: string; memoryGb: number; kernel: string };
+  versions: Record<string, string>;
+  settings: Record<string, string | number>;
+  phases: PhaseResult[];
+}
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n >= 1000 ? `${fmt(n / 1000, 2)} s` : `${fmt(n)} ms`);
+
+/** What an engine can sustain: its drain rate on a backlog when measured, else its steady rate. */
+export function capacity(p: PhaseResult): number {
+  return p.drain && p.drain.seconds >= 5 ? p.drain.perSecond : p.steady.perSecond;
+}
+
+/** The producer ceiling, or the raw Cassandra ceiling: the better of its variants. */
+export function ceiling(result: BenchResult, which: 'producer' | 'cassandra'): PhaseResult | undefined {
+  const candidates = result.phases.filter((p) => p.phase === `ceiling:${which}` || p.phase.startsWith(`ceiling:${which}:`));
+  return candidates.reduce<PhaseResult | undefined>((best, p) => (!best || p.steady.perSecond > best.steady.perSecond ? p : best), undefined);
+}
+
+function enginePhase(result: BenchResult, engine: string, phase: string): PhaseResult | undefined {
+  return result.phases.find((p) => p.engine === engine && p.phase === phase);
+}
+
+/** The goals of issue #8, as far as this run measured them. */
+export function goals(result: BenchResult): Goal[] {
+  const raw = ceiling(result, 'cassandra')?.steady.perSecond;
+  const out: Goal[] = [];
+  for (const [engine, share] of [['node', 0.8], ['spark', 0.5]] as const) {
+    const max = enginePhase(result, engine, 'max');
+    const ratio = max && raw ? capacity(max) / raw : undefined;
+    out.push({
+      goal: `${engine} engine throughput ÷ raw Cassandra ceiling`,
+      target: `≥ ${share * 100}%`,
+      measured: ratio === undefined ? 'not measured' : `${fmt(ratio * 100)}% (${fmt(capacity(max!))} ÷ ${fmt(raw)} rows/s)`,
+      met: ratio === undefined ? undefined : ratio >= share,
+    });
+  }
+  for (const [engine, limit] of [['node', 1000], ['spark', 5000]] as const) {
+    const p99 = enginePhase(result, engine, 'rate:1000')?.latencyMs?.p99;
+    out.push({
+      goal: `${engine} engine p99 end-to-end latency at 1,000 records/s`,
+      target: `≤ ${ms(limit)}`,
+      measured: p99 === undefined ? 'not measured' : ms(p99),
+      met: p99 === undefined ? undefined : p99 <= limit,
+    });
+  }
+  const soak = result.phases.find((p) => p.phase === 'soak' && p.engine === 'node');
+  const m = soak?.memory;
+  out.push({
+    goal: 'node engine memory over a 10-minute run',
+    target: 'flat (< 1 MB/min growth after warm-up)',
+    measured: m ? `${fmt(m.slopeMbPerMin, 2)} MB/min over ${fmt(m.minutes, 1)} min (RSS ${fmt(m.firstMb)} → ${fmt(m.lastMb)} MB, peak ${fmt(m.peakMb)} MB)` : 'not measured',
+    met: m ? m.minutes >= 10 && Math.abs(m.slopeMbPerMin) < 1 : undefined,
+  });
+  return out;
+}
+
+/** The markdown docs/BENCHMARKS.md carries between its markers. */
+export function renderMarkdown(result: BenchResult): string {
+  const lines: string[] = [];
+  const raw = ceiling(result, 'cassandra');
+  const producer = ceiling(result, 'producer');
+  const m = result.machine;
+  lines.push(
+    `Run of ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC${result.smoke ? ' (smoke: too short to quote)' : ''}, ` +
+      `${m.cpus} × ${m.model}, ${fmt(m.memoryGb)} GB, Linux ${m.kernel}.`,
+    '',
+    `Versions: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Settings: ${Object.entries(result.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    '### Ceilings',
+    '',
+    '| measurement | records/s | request latency p50 / p99 | CPU (cores) of the writer |',
+    '|---|---:|---|---:|',
+  );
+  if (producer) {
+    lines.push(`| producer alone: built-in source over HTTP → Kafka | ${fmt(producer.steady.perSecond)} | — | ${fmt(producer.processes.producer?.cores, 2)} |`);
+  }
+  for (const p of result.phases.filter((x) => x.phase.startsWith('ceiling:cassandra'))) {
+    const how = p.rowsPerRequest && p.rowsPerRequest > 1 ? `unlogged batches of ${p.rowsPerRequest} rows per replica set` : 'single INSERTs';
+    lines.push(
+      `| raw Cassandra writes, ${how}: same driver, prepared INSERT, row shape${p === raw ? ' (**the ceiling**)' : ''} | ${fmt(p.steady.perSecond)} | ${ms(p.latencyMs?.p50)} / ${ms(p.latencyMs?.p99)} | ${fmt(p.processes.writer?.cores, 2)} |`,
+    );
+  }
+  lines.push(
+    '',
+    '### Engines',
+    '',
+    'Landed = rows per second written to Cassandra after the warm-up while the producer ran; at `max` the producer runs unthrottled and',
+    '"drain" is the engine alone on the backlog it left. Latency is from `ingested_at` (the record accepted from the API) to the',
+    "row's write time in Cassandra, for the records accepted after the warm-up. CPU in cores averaged over the phase; memory is peak RSS.",
+    '',
+    '| engine | offered | landed rows/s | drain rows/s | ÷ raw ceiling | p50 | p95 | p99 | engine CPU | engine peak MB | Kafka CPU | Cassandra CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const p of result.phases.filter((x) => x.engine && x.phase !== 'soak')) {
+    const engineCpu = engineProcesses(p).reduce((s, u) => s + u.cores, 0);
+    const enginePeak = engineProcesses(p).reduce((s, u) => s + u.peakRssMb, 0);
+    const ratio = raw ? capacity(p) / raw.steady.perSecond : Number.NaN;
+    lines.push(
+      `| ${p.engine} | ${p.offeredRate === 0 ? 'max' : fmt(p.offeredRate)} | ${fmt(p.steady.perSecond)} | ${p.drain ? fmt(p.drain.perSecond) : '—'} | ` +
+        `${p.phase === 'max' ? `${fmt(ratio * 100)}%` : '—'} | ${ms(p.latencyMs?.p50)} | ${ms(p.latencyMs?.p95)} | ${ms(p.latencyMs?.p99)} | ` +
+        `${fmt(engineCpu, 2)} | ${fmt(enginePeak)} | ${fmt(p.processes.kafka?.cores, 2)} | ${fmt(p.processes.cassandra?.cores, 2)} |`,
+    );
+  }
+  lines.push('', '### Goals', '', '| goal | target | measured | met |', '|---|---|---|---|');
+  for (const g of goals(result)) lines.push(`| ${g.goal} | ${g.target} | ${g.measured} | ${g.met === undefined ? '—' : g.met ? 'yes' : '**no**'} |`);
+  lines.push('', '### Every process, every phase', '', '| phase | process | CPU (cores) | CPU s | peak RSS MB |', '|---|---|---:|---:|---:|');
+  for (const p of result.phases) {
+    for (const [name, u] of Object.entries(p.processes)) {
+      lines.push(`| ${p.engine ? `${p.engine} ${p.phase}` : p.phase} | ${name} | ${fmt(u.cores, 2)} | ${fmt(u.cpuSeconds, 1)} | ${fmt(u.peakRssMb)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The processes that are the engine: the node process, or Spark's driver (Connect server) and executors. */
+export function engineProcesses(p: PhaseResult): ProcUsage[] {
+  return Object.entries(p.processes)
+    .filter(([name]) => name === 'engine' || name === 'spark-connect' || name.startsWith('spark-executor'))
+    .map(([, u]) => u);
+}
+
+export const BEGIN = '<!-- bench:begin (written by npm run bench; edit outside the markers) -->';
+export const END = '<!-- bench:end -->';
+
+/** Puts `body` between the markers of `doc`, or appends the markers and body. */
+export function replaceBetweenMarkers(doc: string, body: string): string {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${BEGIN}\n${body}\n${END}\n`;
+  return `${doc.slice(0, start + BEGIN.length)}\n${body}\n${doc.slice(end)}`;
+}

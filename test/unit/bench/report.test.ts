@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BEGIN, type BenchResult, END, type PhaseResult, capacity, ceiling, goals, renderMarkdown, replaceBetweenMarkers } from '../../../src/bench/report.ts';
+
+const usage = (cores: number, peakRssMb: number) => ({ cores, cpuSeconds: cores * 60, peakRssMb, firstRssMb: peakRssMb, lastRssMb: peakRssMb });
+const phase = (p: Partial<PhaseResult> & { phase: string; perSecond?: number[] }, perSecond: number): PhaseResult => ({
+  offeredRate: 0, produced: 0, landed: 0, processes: {}, perSecond: [],
+  steady: { rows: perSecond * 60, seconds: 60, perSecond },
+  ...p,
+});
+
+function result(phases: PhaseResult[]): BenchResult {
+  return {
+    startedAt: '2026-11-24T20:00:00.000Z', finishedAt: '2026-11-24T20:30:00.000Z', smoke: false,
+    machine: { cpus: 2, model: 'CPU', memoryGb: 24, kernel: '6.1' },
+    versions: { Kafka: '4.1.1' }, settings: { partitions: 3 }, phases,
+  };
+}
+
+const full = result([
+  phase({ phase: 'ceiling:producer', processes: { producer: usage(0.6, 300) } }, 26_000),
+  phase({ phase: 'ceiling:cassandra:single', rowsPerRequest: 1 }, 30_000),
+  phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 8 }, 35_000),
+  phase({ phase: 'rate:1000', engine: 'node', offeredRate: 1000, latencyMs: { count: 60_000, p50: 30, p95: 60, p99: 120, max: 400 } }, 1000),
+  phase({ phase: 'max', engine: 'node', drain: { rows: 600_000, seconds: 20, perSecond: 30_000 }, processes: { engine: usage(0.7, 400) } }, 22_000),
+  phase({ phase: 'rate:1000', engine: 'spark', offeredRate: 1000, latencyMs: { count: 60_000, p50: 900, p95: 3000, p99: 6000, max: 9000 } }, 1000),
+  phase({ phase: 'max', engine: 'spark', processes: { 'spark-connect': usage(0.5, 1000), 'spark-executor': usage(0.8, 1500), engine: usage(0.01, 150) } }, 15_000),
+  phase({ phase: 'soak', engine: 'node', memory: { slopeMbPerMin: 0.2, firstMb: 180, lastMb: 182, peakMb: 190, minutes: 10 } }, 1000),
+]);
+
+test('the Cassandra ceiling is the better of its variants', () => {
+  assert.equal(ceiling(full, 'cassandra')!.phase, 'ceiling:cassandra:batched');
+  assert.equal(ceiling(full, 'producer')!.steady.perSecond, 26_000);
+  assert.equal(ceiling(result([]), 'cassandra'), undefined);
+});
+
+test('an engine is credited with its drain rate when it had a backlog long enough, else its steady rate', () => {
+  const max = full.phases.find((p) => p.engine === 'node' && p.phase === 'max')!;
+  assert.equal(capacity(max), 30_000);
+  assert.equal(capacity({ ...max, drain: { rows: 10, seconds: 1, perSecond: 10 } }), 22_000);
+});
+
+test('goals compare against the ceiling and the latency and memory limits of the issue', () => {
+  const g = Object.fromEntries(goals(full).map((x) => [x.goal, x]));
+  assert.equal(g['node engine throughput ÷ raw Cassandra ceiling']!.met, true); // 30k / 35k = 86%
+  assert.match(g['node engine throughput ÷ raw Cassandra ceiling']!.measured, /^86%/);
+  assert.equal(g['spark engine throughput ÷ raw Cassandra ceiling']!.met, false); // 15k / 35k = 43%
+  assert.equal(g['node engine p99 end-to-end latency at 1,000 records/s']!.met, true);
+  assert.equal(g['spark engine p99 end-to-end latency at 1,000 records/s']!.met, false);
+  assert.equal(g['node engine memory over a 10-minute run']!.met, true);
+  // Nothing measured: nothing claimed.
+  assert.ok(goals(result([])).every((x) => x.met === undefined && x.measured === 'not measured'));
+});
+
+test('the markdown has the ceilings, one row per engine phase with its ratio, and the goals', () => {
+  const md = renderMarkdown(full);
+  assert.match(md, /single INSERTs.*\| 30,000 \|/);
+  assert.match(md, /batches of 8 rows.*\*\*the ceiling\*\*.*\| 35,000 \|/);
+  assert.match(md, /\| node \| max \| 22,000 \| 30,000 \| 86% \|/);
+  assert.match(md, /\| spark \| 1,000 \| 1,000 \| — \| — \| 900 ms \| 3\.00 s \| 6\.00 s \|/);
+  // Spark's engine CPU is its driver, executor and client together.
+  assert.match(md, /\| spark \| max \|.*\| 1\.31 \| 2,650 \|/);
+  assert.match(md, /\| spark engine p99 end-to-end latency at 1,000 records\/s \| ≤ 5\.00 s \| 6\.00 s \| \*\*no\*\* \|/);
+});
+
+test('the table is replaced between the markers, and only there', () => {
+  const doc = `# Benchmarks\n\nhand-written\n\n${BEGIN}\nold table\n${END}\n\nafter\n`;
+  const out = replaceBetweenMarkers(doc, 'new table');
+  assert.equal(out, `# Benchmarks\n\nhand-written\n\n${BEGIN}\nnew table\n${END}\n\nafter\n`);
+  assert.equal(replaceBetweenMarkers('# B\n', 'x'), `# B\n\n${BEGIN}\nx\n${END}\n`);
+});
