@@ -39,6 +39,7 @@ interface BenchOptions {
   smoke: boolean;
   out: string;
   docs: boolean;
+  keep?: string;
 }
 
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -65,15 +66,16 @@ function parseArgs(argv: string[]): BenchOptions {
     .option('--smoke', 'a few seconds per phase, node engine only, no docs: checks the bench works (CI)')
     .option('--out <dir>', 'folder for the JSON results', join(ROOT, 'bench', 'results'))
     .option('--no-docs', 'do not rewrite the table in docs/BENCHMARKS.md')
+    .option('--keep <json>', "carry the phases of engines this run does not measure (and the soak, when skipped) over from an earlier run's results")
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; smoke?: boolean; out: string; docs: boolean }>();
+  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; smoke?: boolean; out: string; docs: boolean; keep?: string }>();
   const smoke = o.smoke === true;
   const rates = o.rates.split(',').filter(Boolean).map((r) => positive('--rates')(r));
   const engines = o.engines.split(',').filter(Boolean).map(checkEngine);
   return smoke
     ? { engines: ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: false }
-    : { engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: o.docs };
+    : { engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: o.docs, ...(o.keep ? { keep: o.keep } : {}) };
 }
 
 /** Every row's accept time and Cassandra write time, read back in token ranges. */
@@ -226,21 +228,28 @@ class Bench {
     say(`  ${Math.round(steady.perSecond)} rows/s (${landed} rows)`);
   }
 
-  async startEngine(engine: EngineName, names: { topic: string; keyspace: string; groupId: string }): Promise<{ child: Child; stats: () => { written: number } }> {
+  async startEngine(
+    engine: EngineName,
+    names: { topic: string; keyspace: string; groupId: string },
+  ): Promise<{ child: Child; stats: () => { written: number }; series: [number, number][] }> {
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const overrides = { topic: names.topic, keyspace: names.keyspace, groupId: names.groupId };
     const child = startChild(`${engine} engine`, ENGINE_CHILD, [engine, JSON.stringify(overrides)]);
     let last = { written: 0 };
+    const series: [number, number][] = [];
     const ready = new Promise<void>((resolve, reject) => {
       child.onLine((line) => {
         const o = JSON.parse(line) as { ready?: boolean; written?: number };
         if (o.ready) resolve();
-        if (o.written !== undefined) last = o as { written: number };
+        if (o.written !== undefined) {
+          last = o as { written: number };
+          series.push([Date.now(), o.written]);
+        }
       });
       void child.exited.then(() => reject(new Error(`bench: the ${engine} engine exited before it was ready\n${child.stderrTail()}`)));
     });
     await ready;
-    return { child, stats: () => last };
+    return { child, stats: () => last, series };
   }
 
   async enginePhase(engine: EngineName, rate: number): Promise<void> {
@@ -282,6 +291,56 @@ class Bench {
     } finally {
       await stopChild(engineChild);
     }
+  }
+
+  /**
+   * The engine's capacity: a backlog is produced first (the producer alone,
+   * unthrottled), then the engine drains it alone for warm-up + duration
+   * seconds. Rows per second come from the engine's written count after the
+   * warm-up; Cassandra's count afterwards must hold at least that many rows.
+   */
+  async drainPhase(engine: EngineName): Promise<void> {
+    const names = this.names(`${engine}_drain`);
+    await this.dropLater(names.keyspace);
+    await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
+    const seconds = this.opts.warmup + this.opts.duration;
+    // Enough for an engine as fast as the producer to stay busy for the whole window.
+    const backlogSeconds = Math.ceil(seconds * 1.25);
+    say(`${engine} engine draining a backlog: producing for ${backlogSeconds} s first`);
+    await succeeded(this.ingest(names.topic, 0, backlogSeconds));
+    const produced = await this.produced(names.topic);
+    say(`  ${produced} records waiting; the ${engine} engine drains them for ${seconds} s`);
+    const { child: engineChild, stats, series } = await this.startEngine(engine, names);
+    let processes;
+    const readyAt = Date.now();
+    try {
+      const sampler = this.sampler(engine);
+      sampler.track('engine', engineChild.pid, { born: true });
+      sampler.start();
+      const until = readyAt + seconds * 1000;
+      while (Date.now() < until && stats().written < produced) {
+        if (engineChild.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
+        await sleep(250);
+      }
+      processes = sampler.stop();
+    } finally {
+      await stopChild(engineChild);
+    }
+    const from = readyAt + this.opts.warmup * 1000;
+    const inWindow = series.filter(([t]) => t >= from);
+    const first = inWindow[0];
+    const last = inWindow[inWindow.length - 1];
+    if (!first || !last || last[0] - first[0] < 1000) throw new Error(`bench: the ${engine} engine reported too little while draining`);
+    const rows = last[1] - first[1];
+    const drain = { rows, seconds: (last[0] - first[0]) / 1000, perSecond: (rows * 1000) / (last[0] - first[0]) };
+    const landed = await countRows(this.cassandra, { ...this.config, keyspace: names.keyspace });
+    if (landed < last[1]) throw new Error(`bench: the ${engine} engine reported ${last[1]} written but ${names.keyspace} has ${landed} rows`);
+    if (last[1] === produced && rows < drain.seconds * 1000) say('  (the backlog ran out early; the window is shorter)');
+    this.phases.push({
+      phase: 'drain', engine, offeredRate: 0, produced, landed, steady: drain, drain, processes,
+      perSecond: series.map(([, w], i) => (i === 0 ? w : w - series[i - 1]![1])),
+    });
+    say(`  drained ${Math.round(drain.perSecond)} rows/s over ${drain.seconds.toFixed(0)} s (${landed} rows)`);
   }
 
   async soak(): Promise<void> {
@@ -338,6 +397,15 @@ function versions(config: Config): Record<string, string> {
   };
 }
 
+/** Phases of an earlier run this one did not measure, marked with that run's start. */
+function carried(opts: BenchOptions): PhaseResult[] {
+  if (!opts.keep) return [];
+  const earlier = JSON.parse(readFileSync(opts.keep, 'utf8')) as BenchResult;
+  return earlier.phases
+    .filter((p) => p.engine && (p.phase === 'soak' ? opts.soakMinutes === 0 : !opts.engines.includes(p.engine)))
+    .map((p) => ({ ...p, carriedFrom: p.carriedFrom ?? earlier.startedAt }));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const opts = parseArgs(argv);
   const config = loadConfig({}, process.env);
@@ -355,7 +423,10 @@ export async function main(argv: string[]): Promise<number> {
     await bench.cassandraCeiling(DEFAULT_ROWS_PER_REQUEST);
     for (const engine of opts.engines) {
       for (const rate of opts.rates) await bench.enginePhase(engine, rate);
-      if (opts.max) await bench.enginePhase(engine, 0);
+      if (opts.max) {
+        await bench.enginePhase(engine, 0);
+        await bench.drainPhase(engine);
+      }
     }
     if (opts.soakMinutes > 0 && opts.engines.includes('node')) await bench.soak();
   } finally {
@@ -377,7 +448,7 @@ export async function main(argv: string[]): Promise<number> {
       'raw writer requests in flight': opts.rawConcurrency,
       'seconds per phase': `${opts.warmup} warm-up + ${opts.duration}`,
     },
-    phases: bench.phases,
+    phases: [...bench.phases, ...carried(opts)],
   };
   mkdirSync(opts.out, { recursive: true });
   const file = join(opts.out, `${startedAt.replace(/[:.]/g, '-')}${opts.smoke ? '-smoke' : ''}.json`);

@@ -22,6 +22,8 @@ export interface PhaseResult {
   processes: Record<string, ProcUsage>;
   /** Rows written in each second from the start of the phase. */
   perSecond: number[];
+  /** Measured in an earlier run (its start time) and carried into this one's table with `--keep`. */
+  carriedFrom?: string;
   /** `soak` only: the engine's resident memory over the run. */
   memory?: { slopeMbPerMin: number; firstMb: number; lastMb: number; peakMb: number; minutes: number };
 }
@@ -67,7 +69,7 @@ export function goals(result: BenchResult): Goal[] {
   const raw = ceiling(result, 'cassandra')?.steady.perSecond;
   const out: Goal[] = [];
   for (const [engine, share] of [['node', 0.8], ['spark', 0.5]] as const) {
-    const max = enginePhase(result, engine, 'max');
+    const max = enginePhase(result, engine, 'drain') ?? enginePhase(result, engine, 'max');
     const ratio = max && raw ? capacity(max) / raw : undefined;
     out.push({
       goal: `${engine} engine throughput ÷ raw Cassandra ceiling`,
@@ -128,8 +130,8 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     '### Engines',
     '',
-    'Landed = rows per second written to Cassandra after the warm-up while the producer ran; at `max` the producer runs unthrottled and',
-    '"drain" is the engine alone on the backlog it left. Latency is from `ingested_at` (the record accepted from the API) to the',
+    'Landed = rows per second written to Cassandra after the warm-up while the producer ran (at `max`, unthrottled, on the same CPUs);',
+    '"drain" is the engine alone on a backlog: its capacity, divided by the raw ceiling. Latency is from `ingested_at` (the record accepted from the API) to the',
     "row's write time in Cassandra, for the records accepted after the warm-up. CPU in cores averaged over the phase; memory is peak RSS.",
     '',
     '| engine | offered | landed rows/s | drain rows/s | ÷ raw ceiling | p50 | p95 | p99 | engine CPU | engine peak MB | Kafka CPU | Cassandra CPU |',
@@ -140,15 +142,16 @@ export function renderMarkdown(result: BenchResult): string {
     const enginePeak = engineProcesses(p).reduce((s, u) => s + u.peakRssMb, 0);
     const ratio = raw ? capacity(p) / raw.steady.perSecond : Number.NaN;
     lines.push(
-      `| ${p.engine} | ${p.offeredRate === 0 ? 'max' : fmt(p.offeredRate)} | ${fmt(p.steady.perSecond)} | ${p.drain ? fmt(p.drain.perSecond) : '—'} | ` +
-        `${p.phase === 'max' ? `${fmt(ratio * 100)}%` : '—'} | ${ms(p.latencyMs?.p50)} | ${ms(p.latencyMs?.p95)} | ${ms(p.latencyMs?.p99)} | ` +
+      `| ${p.engine}${p.carriedFrom ? ` (run of ${p.carriedFrom.slice(0, 16).replace('T', ' ')})` : ''} | ${p.phase === 'drain' ? 'backlog' : p.offeredRate === 0 ? 'max' : fmt(p.offeredRate)} | ` +
+        `${p.phase === 'drain' ? '—' : fmt(p.steady.perSecond)} | ${p.drain ? fmt(p.drain.perSecond) : '—'} | ` +
+        `${p.phase === 'max' || p.phase === 'drain' ? `${fmt(ratio * 100)}%` : '—'} | ${ms(p.latencyMs?.p50)} | ${ms(p.latencyMs?.p95)} | ${ms(p.latencyMs?.p99)} | ` +
         `${fmt(engineCpu, 2)} | ${fmt(enginePeak)} | ${fmt(p.processes.kafka?.cores, 2)} | ${fmt(p.processes.cassandra?.cores, 2)} |`,
     );
   }
   lines.push('', '### Goals', '', '| goal | target | measured | met |', '|---|---|---|---|');
   for (const g of goals(result)) lines.push(`| ${g.goal} | ${g.target} | ${g.measured} | ${g.met === undefined ? '—' : g.met ? 'yes' : '**no**'} |`);
   lines.push('', '### Every process, every phase', '', '| phase | process | CPU (cores) | CPU s | peak RSS MB |', '|---|---|---:|---:|---:|');
-  for (const p of result.phases) {
+  for (const p of result.phases.filter((x) => !x.carriedFrom)) {
     for (const [name, u] of Object.entries(p.processes)) {
       lines.push(`| ${p.engine ? `${p.engine} ${p.phase}` : p.phase} | ${name} | ${fmt(u.cores, 2)} | ${fmt(u.cpuSeconds, 1)} | ${fmt(u.peakRssMb)} |`);
     }

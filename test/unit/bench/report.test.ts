@@ -69,3 +69,14 @@ test('the table is replaced between the markers, and only there', () => {
   assert.equal(out, `# Benchmarks\n\nhand-written\n\n${BEGIN}\nnew table\n${END}\n\nafter\n`);
   assert.equal(replaceBetweenMarkers('# B\n', 'x'), `# B\n\n${BEGIN}\nx\n${END}\n`);
 });
+
+test('a drain phase is the engine capacity the goal uses; carried phases say which run they are from', () => {
+  const withDrain = result([
+    ...full.phases,
+    phase({ phase: 'drain', engine: 'spark', drain: { rows: 1_200_000, seconds: 60, perSecond: 20_000 }, carriedFrom: '2026-11-23T10:00:00.000Z' }, 20_000),
+  ]);
+  const g = goals(withDrain).find((x) => x.goal === 'spark engine throughput ÷ raw Cassandra ceiling')!;
+  assert.equal(g.met, true); // 20k / 35k = 57%, the drain, not the 15k landed at max
+  assert.match(g.measured, /^57%/);
+  assert.match(renderMarkdown(withDrain), /\| spark \(run of 2026-11-23 10:00\) \| backlog \| — \| 20,000 \| 57% \|/);
+});
