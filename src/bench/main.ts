@@ -389,7 +389,7 @@ function versions(config: Config): Record<string, string> {
   return {
     userstream: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
     'Node.js': process.versions.node,
-    Kafka: config.kafkaVersion,
+    Kafka: config.kafkaMode === 'zookeeper' ? `${config.kafkaZookeeperVersion} (ZooKeeper mode)` : config.kafkaVersion,
     Cassandra: config.cassandraVersion,
     Spark: config.sparkVersion,
     'cassandra-driver': pkg('cassandra-driver'),

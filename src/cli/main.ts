@@ -5,6 +5,7 @@ import { reportFatal } from './errors.ts';
 import { apiCommand } from './commands/api.ts';
 import { dagCommand } from './commands/dag.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { pingCommand } from './commands/ping.ts';
 import { stackCommand } from './commands/stack.ts';
 import { streamCommand } from './commands/stream.ts';
 import { upCommand } from './commands/up.ts';
@@ -21,6 +22,7 @@ program.addCommand(ingestCommand());
 program.addCommand(streamCommand());
 program.addCommand(apiCommand());
 program.addCommand(dagCommand());
+program.addCommand(pingCommand());
 program
   .command('config')
   .description('print every setting with its flag, environment variable and default (markdown)')

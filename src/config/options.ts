@@ -39,7 +39,11 @@ export const optionSpecs = {
   nat: { group: 'ingest', schema: z.string().optional(), default: undefined, doc: 'Nationalities, comma-separated (e.g. gb,fr,ir)' },
   // Local stack
   stackHome: { group: 'stack', schema: z.string().min(1), default: '.stack', doc: 'Folder for downloads, service data and logs (git-ignored)' },
-  kafkaVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '4.1.1', doc: 'Apache Kafka version run by the local stack (KRaft)' },
+  kafkaMode: { group: 'stack', schema: z.enum(['kraft', 'zookeeper']), default: 'kraft', doc: 'How the local stack runs Kafka: kraft (Kafka 4, no ZooKeeper) or zookeeper (Kafka 3.9 on Apache ZooKeeper, like the original)' },
+  kafkaVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '4.1.1', doc: 'Apache Kafka version run by the local stack in KRaft mode' },
+  kafkaZookeeperVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/, 'expected 3.x.y (Kafka 4 has no ZooKeeper mode)'), default: '3.9.2', doc: 'Apache Kafka version run by the local stack in ZooKeeper mode' },
+  zookeeperVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/), default: '3.9.5', doc: 'Apache ZooKeeper version run by the local stack in ZooKeeper mode' },
+  zookeeperPort: { group: 'stack', schema: port, default: '2181', doc: 'ZooKeeper client port of the local stack (ZooKeeper mode)' },
   cassandraVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '5.0.9', doc: 'Apache Cassandra version run by the local stack' },
   kafkaPort: { group: 'stack', schema: port, default: '9092', doc: 'Kafka client port of the local stack' },
   kafkaControllerPort: { group: 'stack', schema: port, default: '9093', doc: 'KRaft controller port of the local stack' },
@@ -93,6 +97,18 @@ export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkK
   sparkCheckpointDir: string;
   sparkKafkaBrokers: string[];
   sparkCassandraHosts: string[];
+};
+
+/**
+ * USERSTREAM_* variables read outside the option table: how logs are
+ * written, and how the Airflow DAG runs userstream. With the option table's
+ * names, these are every variable the app reads (the deploy check holds the
+ * compose file to that).
+ */
+export const OTHER_ENV: Record<string, string> = {
+  USERSTREAM_LOG_FORMAT: 'log lines: pretty (a terminal), text, or json (default when not a terminal)',
+  USERSTREAM_NODE: 'the Node.js binary the DAG task runs userstream with',
+  USERSTREAM_CLI: 'the userstream entry point the DAG task runs',
 };
 
 export function envName(key: string): string {

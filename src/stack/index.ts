@@ -5,9 +5,10 @@ import { kafkaService } from './kafka.ts';
 import type { ServiceDefinition } from './service.ts';
 import { postgresService } from './postgres.ts';
 import { sparkServices } from './spark.ts';
+import { zookeeperService } from './zookeeper.ts';
 
 export const SERVICE_NAMES = [
-  'kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect',
+  'zookeeper', 'kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect',
   'postgres', 'airflow-api', 'airflow-scheduler', 'airflow-dag-processor',
 ] as const;
 
@@ -21,9 +22,15 @@ export const SERVICE_GROUPS: Record<string, string[]> = {
  * The services of the local stack, in start order; `only` picks some of
  * them (a group name such as `spark` expands) together with the services
  * they need (unless `withDependencies` is false: `down` stops only what it is told).
+ * ZooKeeper is part of the stack in ZooKeeper mode, or with `everyMode`
+ * (so `down` and `status` also see one left from a run in the other mode).
  */
-export function stackServices(config: Config, only?: string[], options: { withDependencies?: boolean } = {}): ServiceDefinition[] {
-  const all = [kafkaService(config), cassandraService(config), ...sparkServices(config), postgresService(config), ...airflowServices(config)];
+export function stackServices(config: Config, only?: string[], options: { withDependencies?: boolean; everyMode?: boolean } = {}): ServiceDefinition[] {
+  const zookeeper = config.kafkaMode === 'zookeeper' || options.everyMode ? [zookeeperService(config)] : [];
+  const kafka = kafkaService(config);
+  // A ZooKeeper-mode broker left running stops before its ZooKeeper, whatever the mode now.
+  if (options.everyMode && !kafka.after) kafka.after = ['zookeeper'];
+  const all = [...zookeeper, kafka, cassandraService(config), ...sparkServices(config), postgresService(config), ...airflowServices(config)];
   if (!only || only.length === 0) return all;
   const wanted = new Set(only.flatMap((n) => SERVICE_GROUPS[n] ?? [n]));
   // Add what the chosen services wait for, transitively.

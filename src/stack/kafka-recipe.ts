@@ -49,7 +49,7 @@ export interface KafkaServerOptions {
  * needs no --standalone and the file alone describes the quorum).
  */
 export function kafkaServerProperties(o: KafkaServerOptions): string {
-  const lines = [
+  return [
     '# Written by userstream: one local Kafka node (KRaft broker + controller).',
     'process.roles=broker,controller',
     `node.id=${o.nodeId}`,
@@ -59,6 +59,16 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
+    ...singleBrokerSettings(o),
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    '',
+  ].join('\n');
+}
+
+/** What a one-broker dev cluster sets in either mode: storage, replication of 1, small thread pools. */
+function singleBrokerSettings(o: { logDir: string; partitions: number }): string[] {
+  return [
     `log.dirs=${o.logDir}`,
     `num.partitions=${o.partitions}`,
     'default.replication.factor=1',
@@ -67,8 +77,6 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
     'offsets.topic.num.partitions=3',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
     // A new consumer group starts at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
     // Two small cores: fewer threads than the defaults.
@@ -82,9 +90,37 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
     'log.retention.check.interval.ms=300000',
     // Messages up to 1 MiB (the default); the app limits its own below that.
     'message.max.bytes=1048588',
-    '',
   ];
-  return lines.join('\n');
+}
+
+export interface KafkaZookeeperModeOptions {
+  brokerId: number;
+  logDir: string;
+  port: number;
+  host: string;
+  partitions: number;
+  /** ZooKeeper connection string, host:port. */
+  zookeeperConnect: string;
+}
+
+/**
+ * server.properties for one Kafka 3.x broker in ZooKeeper mode, the
+ * original's topology (its compose file ran a Confluent broker on a
+ * ZooKeeper). Kafka 4 removed this mode; 3.9 is the last line that has it.
+ */
+export function kafkaZookeeperModeProperties(o: KafkaZookeeperModeOptions): string {
+  return [
+    '# Written by userstream: one local Kafka broker in ZooKeeper mode.',
+    `broker.id=${o.brokerId}`,
+    `zookeeper.connect=${o.zookeeperConnect}`,
+    'zookeeper.connection.timeout.ms=18000',
+    `listeners=PLAINTEXT://${o.host}:${o.port}`,
+    `advertised.listeners=PLAINTEXT://${o.host}:${o.port}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    ...singleBrokerSettings(o),
+    '',
+  ].join('\n');
 }
 
 /** Log4j 2 (properties syntax): INFO to one rolling file, nothing on the console. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 
@@ -20,7 +20,9 @@ export interface ResolveOptions {
 export async function resolveClasspath(options: ResolveOptions): Promise<string> {
   const lib = join(options.dir, 'lib');
   const marker = join(options.dir, '.resolved');
-  if (existsSync(marker)) return lib;
+  // The marker holds the artifact list: a changed list resolves again.
+  const wanted = options.artifacts.join('\n');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return lib;
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   writeFileSync(join(options.dir, 'pom.xml'), pom(options.artifacts));
@@ -77,7 +79,7 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
     const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, '') ?? `mvn exited with ${code}`;
     throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `downloading ${options.artifacts.join(', ')} from Maven Central failed: ${why}`, { canRetry: true });
   }
-  writeFileSync(marker, new Date().toISOString());
+  writeFileSync(marker, wanted);
   return lib;
 }
 

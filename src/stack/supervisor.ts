@@ -31,6 +31,18 @@ export interface UpOptions {
  * healthy), otherwise resolve, prepare, start and wait for the probe.
  */
 export async function stackUp(services: ServiceDefinition[], paths: StackPaths, options: UpOptions): Promise<void> {
+  // Before anything starts: a service of ours running at another version
+  // (say Kafka 4 in KRaft mode when ZooKeeper mode is asked for) is not reused.
+  for (const service of services) {
+    const running = readRunInfo(paths.runFile(service.name));
+    if (isOurs(running) && running.version !== service.version) {
+      throw new UserstreamError(
+        ErrorCodes.STACK_START,
+        `${service.name} is running as version ${running.version} (pid ${running.pid}), not the ${service.version} asked for` +
+          ` (a different version or --kafka-mode); stop it first: userstream stack down ${service.name}`,
+      );
+    }
+  }
   // Independent services start in parallel; one with `after` waits for those it names.
   const started = new Map<string, Promise<void>>();
   const knockOn = new Set<unknown>();
@@ -150,10 +162,19 @@ async function waitForProbe(service: ServiceDefinition, pid: number, paths: Stac
   }
 }
 
-/** Stops only the processes this stack started, recorded in its run files. */
+/**
+ * Stops only the processes this stack started, recorded in its run files.
+ * A service stops after those that wait for it (Kafka before its ZooKeeper,
+ * so the broker can deregister; the Spark worker before its master);
+ * unrelated ones stop in parallel.
+ */
 export async function stackDown(services: ServiceDefinition[], paths: StackPaths, reporter: StackReporter): Promise<void> {
-  await Promise.all(
-    services.map(async (service) => {
+  const stopped = new Map<string, Promise<void>>();
+  const stop = (service: ServiceDefinition): Promise<void> => {
+    let done = stopped.get(service.name);
+    if (done) return done;
+    const dependents = services.filter((s) => s.after?.includes(service.name));
+    done = Promise.allSettled(dependents.map(stop)).then(async () => {
       const runFile = paths.runFile(service.name);
       const info = readRunInfo(runFile);
       if (!isOurs(info)) {
@@ -165,8 +186,11 @@ export async function stackDown(services: ServiceDefinition[], paths: StackPaths
       await stopProcess(info.pid);
       removeRunInfo(runFile);
       reporter.done(service.name, 'stopped');
-    }),
-  );
+    });
+    stopped.set(service.name, done);
+    return done;
+  };
+  await Promise.all(services.map(stop));
 }
 
 export async function stackStatus(services: ServiceDefinition[], paths: StackPaths): Promise<ServiceStatus[]> {

@@ -29,6 +29,21 @@ test(`userstream up --engine ${engine}: built-in API over HTTP → Kafka → eng
 });
 }
 
+test('userstream up: the stack runs Kafka in the mode this run asked for (USERSTREAM_KAFKA_MODE)', async () => {
+  const run = await runCli(['stack', 'status', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const services = JSON.parse(run.stdout) as { name: string; version: string; state: string }[];
+  const state = (name: string) => services.find((s) => s.name === name);
+  if (process.env.USERSTREAM_KAFKA_MODE === 'zookeeper') {
+    assert.equal(state('zookeeper')?.state, 'running');
+    assert.match(state('kafka')!.version, /^3\.9\./);
+  } else {
+    assert.notEqual(state('zookeeper')?.state, 'running');
+    assert.match(state('kafka')!.version, /^4\./);
+  }
+  assert.equal(state('kafka')?.state, 'running');
+});
+
 test('a bad flag is one clear line and exit code 2, no stack trace', async () => {
   const run = await runCli(['ingest', '--partitions', 'many']);
   assert.equal(run.code, 2);

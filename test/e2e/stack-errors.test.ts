@@ -64,7 +64,20 @@ test('stack up with no Java at --java-home: one clear line, exit 1', async (t) =
 test('stack up of an unknown service is a usage error', async () => {
   const run = await runCli(['stack', 'up', 'flink']);
   assert.equal(run.code, 2);
-  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has kafka, cassandra, spark-master, spark-worker, spark-connect, postgres, airflow-api, airflow-scheduler, airflow-dag-processor (groups: spark, airflow)']);
+  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has zookeeper, kafka, cassandra, spark-master, spark-worker, spark-connect, postgres, airflow-api, airflow-scheduler, airflow-dag-processor (groups: spark, airflow)']);
+});
+
+test('stack up zookeeper without ZooKeeper mode says how to ask for it', async () => {
+  const run = await runCli(['stack', 'up', 'zookeeper']);
+  assert.equal(run.code, 2);
+  assert.deepEqual(errorLines(run.stderr), ['userstream: zookeeper runs only with Kafka in ZooKeeper mode: add --kafka-mode zookeeper']);
+});
+
+test('a Kafka running in the other mode is not reused: one line says to stop it first', async () => {
+  // The KRaft Kafka of the test stack runs; asking for ZooKeeper mode must not take it for its own.
+  const run = await runCli(['stack', 'up', 'kafka', '--kafka-mode', 'zookeeper']);
+  assert.notEqual(run.code, 0);
+  assert.match(run.stderr, /kafka is running as version 4\.\d+\.\d+ \(pid \d+\), not the 3\.9\.\d+ asked for .*userstream stack down kafka/);
 });
 
 test('an artifact Maven Central does not have: one clear download error, retryable, no marker left', async (t) => {

@@ -17,13 +17,16 @@ function checkNames(names: string[]): string[] {
 }
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack: Kafka (KRaft), Cassandra, Spark (master, worker, Connect server), PostgreSQL and Airflow as local processes, no Docker');
+  const stack = new Command('stack').description('the local stack: Kafka (KRaft, or on ZooKeeper with --kafka-mode zookeeper), Cassandra, Spark (master, worker, Connect server), PostgreSQL and Airflow as local processes, no Docker');
 
   withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')}, or the groups spark and airflow (default: all); a service brings what it needs`), ['stack', 'general'])
     .description('download (once, from Maven Central) and start the services; wait until each answers; reuse what already runs')
     .action(async (names: string[], _opts, command: Command) => {
       const { config } = configFrom(command);
       const paths = stackPaths(config.stackHome);
+      if (names.includes('zookeeper') && config.kafkaMode !== 'zookeeper') {
+        throw new UserstreamError(ErrorCodes.USAGE, 'zookeeper runs only with Kafka in ZooKeeper mode: add --kafka-mode zookeeper');
+      }
       const reporter = createReporter();
       try {
         await stackUp(stackServices(config, checkNames(names)), paths, { javaHome: config.javaHome, reporter });
@@ -39,7 +42,7 @@ export function stackCommand(): Command {
       const { config } = configFrom(command);
       const reporter = createReporter();
       try {
-        await stackDown(stackServices(config, checkNames(names), { withDependencies: false }), stackPaths(config.stackHome), reporter);
+        await stackDown(stackServices(config, checkNames(names), { withDependencies: false, everyMode: true }), stackPaths(config.stackHome), reporter);
       } finally {
         reporter.close();
       }
@@ -50,7 +53,7 @@ export function stackCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, command: Command) => {
       const { config } = configFrom(command);
-      const statuses = await stackStatus(stackServices(config), stackPaths(config.stackHome));
+      const statuses = await stackStatus(stackServices(config, [], { everyMode: true }), stackPaths(config.stackHome));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
         return;
