@@ -4,8 +4,10 @@ import { configReference } from '../config/load.ts';
 import { reportFatal } from './errors.ts';
 import { apiCommand } from './commands/api.ts';
 import { dagCommand } from './commands/dag.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { pingCommand } from './commands/ping.ts';
+import { statusCommand } from './commands/status.ts';
 import { stackCommand } from './commands/stack.ts';
 import { streamCommand } from './commands/stream.ts';
 import { upCommand } from './commands/up.ts';
@@ -22,7 +24,9 @@ program.addCommand(ingestCommand());
 program.addCommand(streamCommand());
 program.addCommand(apiCommand());
 program.addCommand(dagCommand());
+program.addCommand(statusCommand());
 program.addCommand(pingCommand());
+program.addCommand(dashboardCommand());
 program
   .command('config')
   .description('print every setting with its flag, environment variable and default (markdown)')

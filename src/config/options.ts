@@ -71,6 +71,11 @@ export const optionSpecs = {
   sparkKafkaBrokers: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<kafka-brokers>', doc: 'Kafka brokers as the Spark cluster reaches them (a remote cluster may need other addresses)' },
   sparkCassandraHosts: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<cassandra-hosts>', doc: 'Cassandra contact points as the Spark cluster reaches them' },
   sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port'), default: 'sc://127.0.0.1:15002', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },
+  // Dashboard and metrics
+  dashboardPort: { group: 'dashboard', schema: port, default: '8050', doc: 'Port of the live dashboard (`dashboard`, and `up --follow`)' },
+  dashboardHost: { group: 'dashboard', schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the dashboard listens on (0.0.0.0 to reach it from other machines)' },
+  metricsPort: { group: 'metrics', schema: port.optional(), default: undefined, doc: 'Serve Prometheus metrics at /metrics on this port (`ingest`, `stream`; the dashboard serves them on its own port)' },
+  metricsHost: { group: 'metrics', schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the metrics endpoint listens on' },
   // General
   logLevel: { group: 'general', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Log level' },
 } as const satisfies Record<string, OptionSpec>;

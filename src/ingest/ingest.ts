@@ -1,6 +1,7 @@
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { createRecordProducer, type RecordProducer, sendRecords } from '../kafka/producer.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { toRecord } from '../record/from-random-user.ts';
 import type { UserRecord } from '../record/record.ts';
 import { sleep } from '../source/http-client.ts';
@@ -95,8 +96,11 @@ export async function ingest(options: IngestOptions): Promise<IngestProgress> {
       const records = users.map((u) => toRecord(u, now));
       progress.accepted += records.length;
       progress.rejected += current.rejected;
+      metrics.accepted.inc(records.length);
+      if (current.rejected > 0) metrics.malformed.inc(current.rejected);
       await sendRecords(producer, config, records);
       progress.produced += records.length;
+      metrics.produced.inc(records.length);
       options.onProduced?.(records);
       progress.elapsedMs = performance.now() - started;
       options.onProgress?.(progress);

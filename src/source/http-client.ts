@@ -2,6 +2,7 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { acceptUsers, ResponseSchema } from './result-schema.ts';
 import type { Page, PageRequest, UserSource } from './source.ts';
 import { MAX_RESULTS_PER_REQUEST } from './types.ts';
+import { metrics } from '../metrics/metrics.ts';
 
 export interface HttpSourceOptions {
   url: string;
@@ -61,11 +62,15 @@ export class HttpUserSource implements UserSource {
     const url = this.requestUrl(request);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#once(url, signal);
+        const page = await this.#once(url, signal);
+        metrics.sourceRequests.labels('ok').inc();
+        return page;
       } catch (error) {
         const err = error instanceof UserstreamError ? error : wrapNetworkError(error, url);
         if (signal?.aborted) throw abortError(signal);
-        if (!err.canRetry || attempt >= this.#retries) throw err;
+        const final = !err.canRetry || attempt >= this.#retries;
+        metrics.sourceRequests.labels(final ? 'failed' : 'retried').inc();
+        if (final) throw err;
         const retryAfter = typeof err.details.retryAfterMs === 'number' ? err.details.retryAfterMs : undefined;
         const backoff = Math.min(this.#maxBackoffMs, this.#backoffMs * 2 ** attempt);
         const delayMs = retryAfter === undefined ? backoff * (0.5 + Math.random() / 2) : Math.min(this.#maxRetryAfterMs, retryAfter);

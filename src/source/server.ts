@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { applyFieldFilter, generateUsers } from './builtin/index.ts';
+import { portraitSvg } from './portrait.ts';
 
 export interface ApiServerOptions {
   /**
@@ -87,16 +88,4 @@ export function createApiServer(options: ApiServerOptions = {}): FastifyInstance
     void reply.code(code).send({ error: error.message });
   });
   return app;
-}
-
-/** A simple silhouette whose colour depends on the portrait number. */
-function portraitSvg(folder: 'men' | 'women', n: number): string {
-  const hue = (n * 37 + (folder === 'men' ? 200 : 320)) % 360;
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">` +
-    `<rect width="128" height="128" fill="hsl(${hue},45%,80%)"/>` +
-    `<circle cx="64" cy="48" r="24" fill="hsl(${hue},30%,40%)"/>` +
-    `<path d="M20 128c0-28 20-44 44-44s44 16 44 44z" fill="hsl(${hue},30%,40%)"/>` +
-    `</svg>`
-  );
 }

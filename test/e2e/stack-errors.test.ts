@@ -9,6 +9,7 @@ import { UserstreamError } from '../../src/errors.ts';
 import { stackPaths } from '../../src/stack/paths.ts';
 import { resolveClasspath } from '../../src/stack/maven.ts';
 import { runCli } from '../support/cli.ts';
+import { freePort } from '../support/ports.ts';
 
 function tempHome(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'userstream-stack-'));
@@ -22,14 +23,6 @@ async function takenPort(t: TestContext): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** The `userstream:` lines of stderr, and no stack trace. */

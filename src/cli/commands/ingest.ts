@@ -6,6 +6,7 @@ import { ensureTopics } from '../../kafka/admin.ts';
 import { openSource } from '../../source/open.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
+import { serveMetrics } from '../../metrics/server.ts';
 
 /** One ingest run with a live line on a terminal and a summary at the end. */
 export async function runIngest(config: Config, log: Logger, signal: AbortSignal): Promise<IngestProgress> {
@@ -39,7 +40,7 @@ export function formatIngestSummary(p: IngestProgress): string {
 }
 
 export function ingestCommand(): Command {
-  return withOptions(new Command('ingest'), ['ingest', 'kafka', 'general'])
+  return withOptions(new Command('ingest'), ['ingest', 'kafka', 'metrics', 'general'])
     .description('fetch users from the source and produce them to Kafka (idempotent, acks=all, flushed before exit)')
     .action(async (_opts, command: Command) => {
       const { config, log } = configFrom(command);
@@ -48,7 +49,12 @@ export function ingestCommand(): Command {
         log.warn('ingest: stopping; sending what was fetched and flushing');
         controller.abort();
       });
-      const summary = await runIngest(config, log, controller.signal);
-      process.stdout.write(`${formatIngestSummary(summary)}\n`);
+      const closeMetrics = await serveMetrics(config, log);
+      try {
+        const summary = await runIngest(config, log, controller.signal);
+        process.stdout.write(`${formatIngestSummary(summary)}\n`);
+      } finally {
+        await closeMetrics();
+      }
     });
 }

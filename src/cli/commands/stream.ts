@@ -2,11 +2,12 @@ import { Command } from 'commander';
 import { ENGINES, checkEngine, createEngine } from '../../engines/index.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
+import { serveMetrics } from '../../metrics/server.ts';
 
 export { ENGINES, checkEngine };
 
 export function streamCommand(): Command {
-  return withOptions(new Command('stream'), ['kafka', 'cassandra', 'spark', 'general'])
+  return withOptions(new Command('stream'), ['kafka', 'cassandra', 'spark', 'metrics', 'general'])
     .description('consume the topic and upsert the users into Cassandra until Ctrl-C (bad messages go to the DLQ)')
     .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node (a Kafka consumer group)', 'spark')
     .action(async (opts: { engine: string }, command: Command) => {
@@ -17,6 +18,7 @@ export function streamCommand(): Command {
         log.info(`${name} engine: stopping; finishing what it holds`);
         void engine.stop();
       });
+      const closeMetrics = await serveMetrics(config, log);
       await engine.start();
       const stats = setInterval(() => log.info(`${name} engine: ${JSON.stringify(engine.stats)}`), 10_000);
       stats.unref();
@@ -24,6 +26,7 @@ export function streamCommand(): Command {
         await engine.finished;
       } finally {
         clearInterval(stats);
+        await closeMetrics();
       }
       process.stdout.write(`stopped: ${engine.stats.written} written, ${engine.stats.deadLettered} dead-lettered\n`);
     });

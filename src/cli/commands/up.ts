@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
+import { startDashboard } from '../../dashboard/run.ts';
 import { checkEngine, createEngine } from '../../engines/index.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { localStackClientConfig, stackServices } from '../../stack/index.ts';
@@ -43,13 +44,14 @@ async function ingestThroughAirflow(config: Config, log: Logger): Promise<Ingest
 }
 
 export function upCommand(): Command {
-  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'airflow', 'stack', 'general'])
+  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'airflow', 'stack', 'dashboard', 'general'])
     .description('the main job: start the local stack, run the engine, ingest for --duration seconds as the Airflow DAG run, wait until every record is in Cassandra, print a summary')
     .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node', 'spark')
-    .option('--follow', 'keep ingesting and streaming until Ctrl-C (runs the ingest here, not in Airflow)')
+    .option('--follow', 'keep ingesting and streaming until Ctrl-C (runs the ingest here, not in Airflow), with the live dashboard')
+    .option('--no-dashboard', 'with --follow: do not serve the dashboard')
     .option('--no-airflow', 'run the ingest here instead of as the Airflow DAG run (and do not start Airflow)')
     .option('--drain-timeout <seconds>', 'how long to wait for the engine to catch up after the ingest', '300')
-    .action(async (opts: { engine: string; follow?: boolean; airflow: boolean; drainTimeout: string }, command: Command) => {
+    .action(async (opts: { engine: string; follow?: boolean; airflow: boolean; dashboard: boolean; drainTimeout: string }, command: Command) => {
       const viaAirflow = opts.airflow && !opts.follow;
       const engineName = checkEngine(opts.engine);
       const drainTimeout = Number(opts.drainTimeout);
@@ -74,6 +76,8 @@ export function upCommand(): Command {
         controller.abort();
       });
       await engine.start();
+      const dashboard = opts.follow && opts.dashboard ? await startDashboard(config, engineName, log) : undefined;
+      if (dashboard) log.info(`dashboard on ${dashboard.url}`);
       const failed = engine.finished.then(
         () => undefined,
         (error: Error) => error,
@@ -114,6 +118,7 @@ export function upCommand(): Command {
       if (interrupted) process.exitCode = 130;
       const drainedSecs = (performance.now() - ingestStarted) / 1000;
       await engine.stop();
+      await dashboard?.close();
 
       const client = await connectCassandra(config);
       const rows = await countRows(client, config).finally(() => client.shutdown());

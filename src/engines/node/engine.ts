@@ -10,6 +10,7 @@ import { consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, typ
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
+import { metrics, observeLatency } from '../../metrics/metrics.ts';
 
 export type NodeEngineConfig = Pick<
   Config,
@@ -128,6 +129,7 @@ export class NodeEngine {
   #onMessage(message: RawMessage): void {
     this.#buffer.push(message);
     this.stats.consumed++;
+    metrics.consumed.labels('node').inc();
     if (this.#buffer.length >= this.#batchSize) {
       // Backpressure: a full batch waits here, the rest stays in Kafka. Without
       // the pause a backlog would be read into memory faster than it is written.
@@ -178,6 +180,7 @@ export class NodeEngine {
       } catch (error) {
         if (this.#stopping && attempt >= 2) throw error;
         this.stats.retries++;
+        metrics.retries.labels('node').inc();
         const delay = Math.min(10_000, 250 * 2 ** attempt);
         this.#log.warn(`node engine: batch of ${batch.length} failed (${describeError(error)}); retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
@@ -194,6 +197,10 @@ export class NodeEngine {
     this.stats.written += good.length;
     this.stats.deadLettered += bad.length;
     this.stats.batches++;
+    metrics.written.labels('node').inc(unique.size);
+    if (bad.length > 0) metrics.deadLettered.labels('node').inc(bad.length);
+    metrics.batches.labels('node').inc();
+    observeLatency('node', Array.from(unique.values(), (r) => r.ingested_at));
     for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
   }
 

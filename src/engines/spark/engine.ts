@@ -19,6 +19,7 @@ import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
 import { deadLetterColumns, parsedColumns, rejectionReason, rowColumns } from './query.ts';
+import { metrics } from '../../metrics/metrics.ts';
 
 export type SparkEngineConfig = Pick<
   Config,
@@ -228,8 +229,12 @@ export class SparkEngine {
       this.stats.consumed += inputRows(progress);
       this.stats.written += out;
       this.stats.batches++;
+      metrics.consumed.labels('spark').inc(inputRows(progress));
+      metrics.written.labels('spark').inc(out);
+      metrics.batches.labels('spark').inc();
     } else {
       this.stats.deadLettered += out;
+      metrics.deadLettered.labels('spark').inc(out);
     }
     const sources = (progress.sources ?? []) as { endOffset?: string | Offsets }[];
     for (const s of sources) {

@@ -1,0 +1,96 @@
+import { Admin } from '@platformatic/kafka';
+import { Command } from 'commander';
+import { countRows } from '../../cassandra/schema.ts';
+import { connectCassandra } from '../../cassandra/session.ts';
+import type { Config } from '../../config/options.ts';
+import { partitionStates, slowerOf, sparkCheckpointOffsets } from '../../dashboard/collector.ts';
+import { pipelineNames } from '../../engines/spark/engine.ts';
+import { endOffsets } from '../../kafka/admin.ts';
+import { baseKafkaOptions } from '../../kafka/client-options.ts';
+import { stackServices } from '../../stack/index.ts';
+import { stackPaths } from '../../stack/paths.ts';
+import { stackStatus } from '../../stack/supervisor.ts';
+import { configFrom, withOptions } from '../options.ts';
+import { printTable } from './stack.ts';
+
+interface TopicStatus {
+  topic: string;
+  partitions: { partition: number; end: number; node: number | null; spark: number | null }[];
+  total: number;
+  dlq: number;
+  lag: { node: number | null; spark: number | null };
+}
+
+async function groupOffsets(config: Config): Promise<Map<number, bigint> | undefined> {
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-status'), retries: 1 });
+  try {
+    const groups = await admin.listConsumerGroupOffsets({ groups: [config.groupId] });
+    const done = new Map<number, bigint>();
+    for (const g of groups) for (const t of g.topics) if (t.name === config.topic) for (const p of t.partitions) if (p.committedOffset >= 0n) done.set(p.partitionIndex, p.committedOffset);
+    return done.size > 0 ? done : undefined;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+async function topicStatus(config: Config): Promise<TopicStatus> {
+  const [ends, dlqEnds, node] = await Promise.all([
+    endOffsets(config, config.topic),
+    endOffsets(config, config.dlqTopic).catch(() => new Map<number, bigint>()),
+    groupOffsets(config).catch(() => undefined),
+  ]);
+  const names = pipelineNames(config);
+  const spark = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, config.topic), sparkCheckpointOffsets(names.dlqCheckpoint, config.topic));
+  const byNode = partitionStates(ends, node);
+  const bySpark = partitionStates(ends, spark);
+  const sum = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : xs.reduce<number>((s, x) => s + (x ?? 0), 0));
+  return {
+    topic: config.topic,
+    partitions: byNode.map((p, i) => ({ partition: p.partition, end: p.end, node: p.lag, spark: bySpark[i]!.lag })),
+    total: byNode.reduce((s, p) => s + p.end, 0),
+    dlq: [...dlqEnds.values()].reduce((s, o) => s + Number(o), 0),
+    lag: { node: node ? sum(byNode.map((p) => p.lag)) : null, spark: spark ? sum(bySpark.map((p) => p.lag)) : null },
+  };
+}
+
+/**
+ * `userstream status`: the local stack's services, the topic's offsets and
+ * each engine's lag per partition, and the rows in Cassandra, in one look.
+ */
+export function statusCommand(): Command {
+  return withOptions(new Command('status'), ['kafka', 'cassandra', 'spark', 'stack', 'general'])
+    .description('the services of the local stack, the topic (end offsets, each engine\'s lag per partition, dead-lettered) and the rows in Cassandra')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      const { config } = configFrom(command);
+      const [services, topic, rows] = await Promise.all([
+        stackStatus(stackServices(config, [], { everyMode: true }), stackPaths(config.stackHome)),
+        topicStatus(config).catch((error: Error) => error),
+        connectCassandra(config)
+          .then((client) => countRows(client, config).finally(() => client.shutdown()))
+          .catch((error: Error) => error),
+      ]);
+      if (opts.json) {
+        const plain = (v: unknown) => (v instanceof Error ? { error: v.message } : v);
+        process.stdout.write(`${JSON.stringify({ services, topic: plain(topic), rows: plain(rows) }, null, 2)}\n`);
+        return;
+      }
+      printTable(['service', 'version', 'state', 'pid', 'ports'], services.map((s) => [s.name, s.version, s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]));
+      process.stdout.write('\n');
+      const show = (n: number | null) => (n === null ? '-' : String(n));
+      if (topic instanceof Error) {
+        process.stdout.write(`topic ${config.topic}: ${topic.message}\n`);
+      } else {
+        printTable(
+          ['partition', 'end offset', 'node lag', 'spark lag'],
+          [
+            ...topic.partitions.map((p) => [String(p.partition), String(p.end), show(p.node), show(p.spark)]),
+            ['all', String(topic.total), show(topic.lag.node), show(topic.lag.spark)],
+          ],
+        );
+        process.stdout.write(`topic ${topic.topic}: ${topic.total} records; ${config.dlqTopic}: ${topic.dlq} dead-lettered` +
+          ` (node lag: group ${config.groupId}; spark lag: its checkpoint; - = that engine has not run on this topic)\n`);
+      }
+      process.stdout.write(rows instanceof Error ? `rows: ${rows.message}\n` : `rows in ${config.keyspace}.${config.table}: ${rows}\n`);
+    });
+}

@@ -1,0 +1,370 @@
+/**
+ * What the dashboard shows, gathered from the systems themselves, so it is
+ * right whichever process ingests or streams: Kafka's offsets (ingest rate,
+ * per-partition lag of the engine, dead-lettered count), the engine's own
+ * progress (the node engine's committed group offsets, or the Spark engine's
+ * checkpoint), a row count from Cassandra, service health, and the latest
+ * users as they arrive on the topic.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Admin, Consumer, stringDeserializer } from '@platformatic/kafka';
+import type cassandra from 'cassandra-driver';
+import type { Logger } from 'pino';
+import { countRows } from '../cassandra/schema.ts';
+import { connectCassandra } from '../cassandra/session.ts';
+import type { Config } from '../config/options.ts';
+import { pipelineNames } from '../engines/spark/engine.ts';
+import { type HealthTarget, checkHealth } from '../health.ts';
+import { baseKafkaOptions } from '../kafka/client-options.ts';
+import { parseRecord } from '../record/record.ts';
+
+export interface PartitionState {
+  partition: number;
+  /** Messages ever written to the partition (its end offset). */
+  end: number;
+  /** Offset up to which the engine has written or dead-lettered; null if unknown. */
+  done: number | null;
+  lag: number | null;
+}
+
+export interface UserCard {
+  id: string;
+  name: string;
+  email: string;
+  place: string;
+  picture: string;
+  ingestedAt: string;
+}
+
+export interface ServiceHealth {
+  name: HealthTarget;
+  ok: boolean;
+  where: string;
+  detail: string;
+}
+
+export interface Snapshot {
+  at: string;
+  engine: 'node' | 'spark';
+  topic: string;
+  dlqTopic: string;
+  /** Records in the topic (sum of end offsets). */
+  produced: number;
+  /** Records per second into the topic, over the last few seconds. */
+  ingestRate: number;
+  /** Recent ingest rates, one per second, oldest first (for the sparkline). */
+  rateHistory: number[];
+  partitions: PartitionState[];
+  /** Sum of the per-partition lags; null when the engine's progress is unknown. */
+  lag: number | null;
+  /** How the lag was found. */
+  lagSource: string;
+  deadLettered: number;
+  /** Rows in the table; null until the first count finishes. */
+  rows: number | null;
+  rowsAt: string | null;
+  services: ServiceHealth[];
+  users: UserCard[];
+  /** Problems reading a source (Kafka down, …), shown on the page. */
+  errors: string[];
+}
+
+const RATE_WINDOW = 5;
+const HISTORY = 60;
+const USERS = 12;
+
+/** Records/s from (time ms, total) samples: the slope between the first and last. */
+export function rateFrom(samples: { t: number; total: number }[]): number {
+  if (samples.length < 2) return 0;
+  const a = samples[0]!;
+  const b = samples[samples.length - 1]!;
+  const secs = (b.t - a.t) / 1000;
+  return secs > 0 ? Math.max(0, (b.total - a.total) / secs) : 0;
+}
+
+/** Per-partition lag from end offsets and the engine's done offsets (absent = nothing done). */
+export function partitionStates(ends: Map<number, bigint>, done: Map<number, bigint> | undefined): PartitionState[] {
+  return [...ends.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, end]) => {
+      if (!done) return { partition, end: Number(end), done: null, lag: null };
+      const d = done.get(partition) ?? 0n;
+      return { partition, end: Number(end), done: Number(d), lag: Number(end > d ? end - d : 0n) };
+    });
+}
+
+/**
+ * The topic offsets a Spark checkpoint has committed: the offsets file of
+ * the newest batch in `commits/` (its last line is the source offsets as
+ * JSON, `{"topic": {"0": 123, …}}`). Undefined when there is none yet.
+ */
+export function sparkCheckpointOffsets(checkpoint: string, topic: string): Map<number, bigint> | undefined {
+  const commits = join(checkpoint, 'commits');
+  if (!existsSync(commits)) return undefined;
+  const batches = readdirSync(commits).filter((f) => /^\d+$/.test(f)).map(Number);
+  if (batches.length === 0) return undefined;
+  const latest = Math.max(...batches);
+  const file = join(checkpoint, 'offsets', String(latest));
+  if (!existsSync(file)) return undefined;
+  return parseCheckpointOffsets(readFileSync(file, 'utf8'), topic);
+}
+
+export function parseCheckpointOffsets(text: string, topic: string): Map<number, bigint> | undefined {
+  for (const line of text.split('\n').reverse()) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const parsed = JSON.parse(line) as Record<string, Record<string, number>>;
+      const offsets = parsed[topic];
+      if (offsets && typeof offsets === 'object') {
+        return new Map(Object.entries(offsets).map(([p, o]) => [Number(p), BigInt(o)]));
+      }
+    } catch {}
+  }
+  return undefined;
+}
+
+/** The smaller of two offset maps per partition: Spark's progress is its slower query's. */
+export function slowerOf(a: Map<number, bigint> | undefined, b: Map<number, bigint> | undefined): Map<number, bigint> | undefined {
+  if (!a || !b) return a ?? b;
+  const out = new Map<number, bigint>();
+  for (const p of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(p) ?? 0n;
+    const y = b.get(p) ?? 0n;
+    out.set(p, x < y ? x : y);
+  }
+  return out;
+}
+
+export function cardOf(value: Buffer | string): UserCard | undefined {
+  const parsed = parseRecord(typeof value === 'string' ? Buffer.from(value) : value);
+  if (!parsed.ok) return undefined;
+  const r = parsed.record;
+  return {
+    id: r.id,
+    name: `${r.first_name} ${r.last_name}`.trim(),
+    email: r.email,
+    place: r.address.split(',').slice(-2).join(',').trim() || r.address,
+    picture: r.picture,
+    ingestedAt: r.ingested_at,
+  };
+}
+
+export interface CollectorOptions {
+  config: Config;
+  engine: 'node' | 'spark';
+  log: Logger;
+  /** Services whose health is shown (default: those the engine needs). */
+  services?: HealthTarget[];
+}
+
+/**
+ * Polls once a second (offsets, lag), every 5 s (row count, health), and
+ * reads new messages of the topic for the user cards. `subscribe` gets every
+ * snapshot.
+ */
+export class DashboardCollector {
+  readonly #config: Config;
+  readonly #engine: 'node' | 'spark';
+  readonly #log: Logger;
+  readonly #services: HealthTarget[];
+  readonly #listeners = new Set<(s: Snapshot) => void>();
+  readonly #samples: { t: number; total: number }[] = [];
+  readonly #history: number[] = [];
+  #admin: Admin | undefined;
+  #cassandra: cassandra.Client | undefined;
+  #consumer: Consumer<string, Buffer, Buffer, Buffer> | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #users: UserCard[] = [];
+  #rows: number | null = null;
+  #rowsAt: string | null = null;
+  #health: ServiceHealth[] = [];
+  #errors = new Map<string, string>();
+  #latest: Snapshot | undefined;
+  #stopped = false;
+  #busy = { tick: false, slow: false };
+
+  constructor(options: CollectorOptions) {
+    this.#config = options.config;
+    this.#engine = options.engine;
+    this.#log = options.log;
+    this.#services = options.services ?? (options.engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']);
+  }
+
+  get latest(): Snapshot | undefined {
+    return this.#latest;
+  }
+
+  subscribe(listener: (s: Snapshot) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.#admin = new Admin({ ...baseKafkaOptions(this.#config, 'userstream-dashboard'), retries: 1 });
+    await this.#slow();
+    await this.#tick();
+    this.#timers.push(setInterval(() => void this.#tick(), 1000), setInterval(() => void this.#slow(), 5000));
+    void this.#followUsers();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
+    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    await this.#admin?.close().catch(() => {});
+    await this.#cassandra?.shutdown().catch(() => {});
+  }
+
+  #error(source: string, error: unknown): void {
+    const message = `${source}: ${(error as Error)?.message ?? String(error)}`;
+    if (this.#errors.get(source) !== message) this.#log.warn(`dashboard: ${message}`);
+    this.#errors.set(source, message);
+  }
+
+  async #endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const meta = await this.#admin!.metadata({ topics: [topic], autocreateTopics: false });
+    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
+    if (count === 0) return new Map();
+    const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
+    const listed = await this.#admin!.listOffsets({ topics: [{ name: topic, partitions }] });
+    const out = new Map<number, bigint>();
+    for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
+    return out;
+  }
+
+  async #engineDone(): Promise<{ done: Map<number, bigint> | undefined; source: string }> {
+    const c = this.#config;
+    if (this.#engine === 'spark') {
+      const names = pipelineNames(c);
+      const done = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, c.topic), sparkCheckpointOffsets(names.dlqCheckpoint, c.topic));
+      return { done, source: `Spark checkpoint ${names.rowsCheckpoint}` };
+    }
+    const groups = await this.#admin!.listConsumerGroupOffsets({ groups: [c.groupId] });
+    const done = new Map<number, bigint>();
+    for (const g of groups) for (const t of g.topics) if (t.name === c.topic) for (const p of t.partitions) if (p.committedOffset >= 0n) done.set(p.partitionIndex, p.committedOffset);
+    return { done, source: `consumer group ${c.groupId}` };
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#busy.tick || this.#stopped) return;
+    this.#busy.tick = true;
+    const c = this.#config;
+    try {
+      let partitions: PartitionState[] = [];
+      let produced = 0;
+      let deadLettered = 0;
+      let lagSource = '';
+      try {
+        const [ends, dlqEnds, engine] = await Promise.all([this.#endOffsets(c.topic), this.#endOffsets(c.dlqTopic), this.#engineDone()]);
+        partitions = partitionStates(ends, engine.done);
+        produced = partitions.reduce((s, p) => s + p.end, 0);
+        deadLettered = [...dlqEnds.values()].reduce((s, o) => s + Number(o), 0);
+        lagSource = engine.source;
+        this.#errors.delete('kafka');
+        const now = Date.now();
+        this.#samples.push({ t: now, total: produced });
+        while (this.#samples.length > RATE_WINDOW + 1) this.#samples.shift();
+      } catch (error) {
+        this.#error('kafka', error);
+        produced = this.#latest?.produced ?? 0;
+        deadLettered = this.#latest?.deadLettered ?? 0;
+        partitions = this.#latest?.partitions ?? [];
+        lagSource = this.#latest?.lagSource ?? '';
+      }
+      const rate = rateFrom(this.#samples);
+      this.#history.push(Math.round(rate));
+      while (this.#history.length > HISTORY) this.#history.shift();
+      const known = partitions.every((p) => p.lag !== null) && partitions.length > 0;
+      const snapshot: Snapshot = {
+        at: new Date().toISOString(),
+        engine: this.#engine,
+        topic: c.topic,
+        dlqTopic: c.dlqTopic,
+        produced,
+        ingestRate: Math.round(rate),
+        rateHistory: [...this.#history],
+        partitions,
+        lag: known ? partitions.reduce((s, p) => s + (p.lag ?? 0), 0) : null,
+        lagSource,
+        deadLettered,
+        rows: this.#rows,
+        rowsAt: this.#rowsAt,
+        services: this.#health,
+        users: this.#users,
+        errors: [...this.#errors.values()],
+      };
+      this.#latest = snapshot;
+      for (const l of this.#listeners) l(snapshot);
+    } finally {
+      this.#busy.tick = false;
+    }
+  }
+
+  /** Row count and health: heavier, every 5 s. */
+  async #slow(): Promise<void> {
+    if (this.#busy.slow || this.#stopped) return;
+    this.#busy.slow = true;
+    try {
+      const health = Promise.all(this.#services.map((t) => checkHealth(t, this.#config, 2000)));
+      try {
+        this.#cassandra ??= await connectCassandra(this.#config);
+        this.#rows = await countRows(this.#cassandra, this.#config);
+        this.#rowsAt = new Date().toISOString();
+        this.#errors.delete('cassandra');
+        if (this.#users.length === 0) await this.#seedUsers();
+      } catch (error) {
+        this.#error('cassandra', error);
+      }
+      this.#health = (await health).map((h) => ({ name: h.target, ok: h.answer !== undefined, where: h.where, detail: h.answer ?? 'not answering' }));
+    } finally {
+      this.#busy.slow = false;
+    }
+  }
+
+  /** Until new users arrive: a few rows from the table, so the page is not empty. */
+  async #seedUsers(): Promise<void> {
+    const c = this.#config;
+    const rs = await this.#cassandra!.execute(
+      `SELECT id, first_name, last_name, email, address, picture, ingested_at FROM ${c.keyspace}.${c.table} LIMIT ${USERS}`,
+    );
+    if (this.#users.length > 0) return;
+    this.#users = rs.rows.map((r) => ({
+      id: String(r.id),
+      name: `${r.first_name ?? ''} ${r.last_name ?? ''}`.trim(),
+      email: String(r.email ?? ''),
+      place: String(r.address ?? '').split(',').slice(-2).join(',').trim(),
+      picture: String(r.picture ?? ''),
+      ingestedAt: r.ingested_at instanceof Date ? r.ingested_at.toISOString() : String(r.ingested_at ?? ''),
+    }));
+  }
+
+  /** New messages on the topic become the newest cards (a throwaway group, never committed). */
+  async #followUsers(): Promise<void> {
+    const c = this.#config;
+    while (!this.#stopped) {
+      try {
+        this.#consumer = new Consumer({
+          ...baseKafkaOptions(c, 'userstream-dashboard'),
+          groupId: `userstream-dashboard-${process.pid}-${Date.now()}`,
+          autocommit: false,
+          maxWaitTime: 500,
+          deserializers: { key: stringDeserializer },
+        });
+        const stream = await this.#consumer.consume({ topics: [c.topic], mode: 'latest', autocommit: false });
+        this.#errors.delete('users');
+        for await (const m of stream) {
+          if (this.#stopped) break;
+          const card = cardOf(m.value);
+          if (!card) continue;
+          this.#users = [card, ...this.#users.filter((u) => u.id !== card.id)].slice(0, USERS);
+        }
+      } catch (error) {
+        if (this.#stopped) return;
+        this.#error('users', error);
+        await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+}

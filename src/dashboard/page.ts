@@ -1,0 +1,169 @@
+/**
+ * The dashboard page: one HTML document with its CSS and script inline (no
+ * build step, nothing fetched from elsewhere). It subscribes to /events
+ * (server-sent events) and updates the numbers, the lag table, the service
+ * list and the user cards in place.
+ */
+export function dashboardPage(title = 'userstream'): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} — live</title>
+<link rel="icon" href="data:,">
+<style>
+  :root { --fg: #1b1f24; --muted: #4a5361; --bg: #f6f7f9; --card: #ffffff; --line: #d5dae1; --accent: #0b5cad; --ok: #1d6b37; --bad: #a4161a; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+  a { color: var(--accent); }
+  .skip { position: absolute; left: -999px; top: 0; background: var(--card); padding: .5rem 1rem; }
+  .skip:focus { left: 1rem; }
+  :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+  header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; padding: 1rem; background: var(--card); border-bottom: 1px solid var(--line); }
+  header h1 { font-size: 1.25rem; margin: 0; }
+  header p { margin: 0; color: var(--muted); }
+  button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--accent); border-radius: .4rem; background: var(--card); color: var(--accent); cursor: pointer; min-height: 44px; }
+  button[aria-pressed="true"] { background: var(--accent); color: #fff; }
+  main { padding: 1rem; display: grid; gap: 1rem; max-width: 80rem; margin: 0 auto; }
+  section { background: var(--card); border: 1px solid var(--line); border-radius: .6rem; padding: 1rem; }
+  h2 { font-size: 1.05rem; margin: 0 0 .75rem; }
+  .stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem; margin: 0; }
+  .stats div { padding: .5rem .75rem; border-left: 4px solid var(--accent); background: var(--bg); border-radius: .3rem; }
+  .stats dt { color: var(--muted); font-size: .9rem; }
+  .stats dd { margin: 0; font-size: 1.6rem; font-variant-numeric: tabular-nums; font-weight: 600; }
+  .stats dd small { font-size: .85rem; font-weight: 400; color: var(--muted); }
+  svg.spark { width: 100%; height: 48px; display: block; margin-top: .5rem; }
+  .two { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); }
+  table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+  caption { text-align: left; color: var(--muted); font-size: .9rem; padding-bottom: .4rem; }
+  th, td { text-align: right; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
+  th:first-child, td:first-child { text-align: left; }
+  ul.services { list-style: none; margin: 0; padding: 0; display: grid; gap: .4rem; }
+  ul.services li { display: flex; justify-content: space-between; gap: .5rem; flex-wrap: wrap; }
+  .state { font-weight: 600; }
+  .state.ok { color: var(--ok); }
+  .state.down { color: var(--bad); }
+  ul.users { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }
+  ul.users li { display: flex; gap: .75rem; align-items: center; padding: .6rem; border: 1px solid var(--line); border-radius: .5rem; background: var(--bg); min-width: 0; }
+  ul.users img { width: 64px; height: 64px; border-radius: 50%; flex: none; background: var(--line); }
+  ul.users h3 { font-size: 1rem; margin: 0; }
+  ul.users p { margin: 0; color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
+  .errors { color: var(--bad); margin: 0; padding-left: 1.2rem; }
+  .errors:empty { display: none; }
+  .note { color: var(--muted); font-size: .9rem; margin: .5rem 0 0; }
+</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to the numbers</a>
+<header>
+  <div>
+    <h1>${escapeHtml(title)}: users flowing live</h1>
+    <p><span id="status" role="status">Connecting…</span> <span id="updated"></span></p>
+  </div>
+  <button type="button" id="pause" aria-pressed="false">Pause updates</button>
+</header>
+<main id="main" tabindex="-1">
+  <ul class="errors" id="errors" aria-live="polite"></ul>
+  <section aria-labelledby="flow-h">
+    <h2 id="flow-h">Data flow <small id="route"></small></h2>
+    <dl class="stats">
+      <div><dt>Ingest rate</dt><dd><span id="rate" data-testid="rate">0</span> <small>records/s</small></dd></div>
+      <div><dt>Records in Kafka</dt><dd id="produced" data-testid="produced">0</dd></div>
+      <div><dt>Rows in Cassandra</dt><dd id="rows" data-testid="rows">—</dd></div>
+      <div><dt>Engine lag</dt><dd><span id="lag" data-testid="lag">—</span> <small>messages</small></dd></div>
+      <div><dt>Dead-lettered</dt><dd id="dlq" data-testid="dlq">0</dd></div>
+    </dl>
+    <svg class="spark" id="spark" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-labelledby="spark-t"><title id="spark-t">Ingest rate over the last minute</title><polyline id="spark-line" fill="none" stroke="#0b5cad" stroke-width="2" vector-effect="non-scaling-stroke" stroke-linejoin="round" points=""/></svg>
+  </section>
+  <div class="two">
+    <section aria-labelledby="lag-h">
+      <h2 id="lag-h">Consumer lag per partition</h2>
+      <table>
+        <caption id="lag-source">Engine progress</caption>
+        <thead><tr><th scope="col">Partition</th><th scope="col">End offset</th><th scope="col">Done</th><th scope="col">Lag</th></tr></thead>
+        <tbody id="partitions"></tbody>
+      </table>
+    </section>
+    <section aria-labelledby="svc-h">
+      <h2 id="svc-h">Services</h2>
+      <ul class="services" id="services"></ul>
+      <p class="note">Checked every 5 seconds. Engine: <span id="engine"></span>.</p>
+    </section>
+  </div>
+  <section aria-labelledby="users-h">
+    <h2 id="users-h">Latest users</h2>
+    <ul class="users" id="users" data-testid="users"></ul>
+  </section>
+</main>
+<script>
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const fmt = new Intl.NumberFormat('en');
+  let paused = false;
+  let last = null;
+  $('pause').addEventListener('click', () => {
+    paused = !paused;
+    $('pause').setAttribute('aria-pressed', String(paused));
+    $('pause').textContent = paused ? 'Resume updates' : 'Pause updates';
+    if (last) render(last);
+  });
+  const text = (el, value) => { if (el.textContent !== value) el.textContent = value; };
+  const cell = (tag, value, attrs) => { const c = document.createElement(tag); c.textContent = value; if (attrs) for (const k in attrs) c.setAttribute(k, attrs[k]); return c; };
+  // Portraits render offline: a randomuser-style picture falls back to the dashboard's own.
+  const localPortrait = (url) => { const m = /\\/portraits\\/(?:med\\/|thumb\\/)?(men|women)\\/(\\d{1,2})\\.jpg$/.exec(url); return m ? '/portraits/' + m[1] + '/' + m[2] + '.svg' : null; };
+  function render(s) {
+    text($('rate'), fmt.format(s.ingestRate));
+    text($('produced'), fmt.format(s.produced));
+    text($('rows'), s.rows === null ? '—' : fmt.format(s.rows));
+    text($('lag'), s.lag === null ? '—' : fmt.format(s.lag));
+    text($('dlq'), fmt.format(s.deadLettered));
+    text($('route'), '(' + s.topic + ' → ' + s.engine + ' engine → Cassandra)');
+    text($('engine'), s.engine);
+    text($('lag-source'), 'From ' + (s.lagSource || 'the engine'));
+    const max = Math.max(1, ...s.rateHistory);
+    const pts = s.rateHistory.map((v, i) => (i + 60 - s.rateHistory.length) + ',' + (19.5 - (v / max) * 19).toFixed(2)).join(' ');
+    $('spark-line').setAttribute('points', pts);
+    $('spark-t').textContent = 'Ingest rate over the last minute; peak ' + fmt.format(max) + ' records/s';
+    const rows = s.partitions.map((p) => { const tr = document.createElement('tr'); tr.append(cell('th', String(p.partition), { scope: 'row' }), cell('td', fmt.format(p.end)), cell('td', p.done === null ? '—' : fmt.format(p.done)), cell('td', p.lag === null ? '—' : fmt.format(p.lag))); return tr; });
+    $('partitions').replaceChildren(...rows);
+    $('services').replaceChildren(...s.services.map((v) => { const li = document.createElement('li'); const name = cell('span', v.name + ' '); name.append(cell('small', v.where)); li.append(name, cell('span', v.ok ? 'up — ' + v.detail : 'down', { class: 'state ' + (v.ok ? 'ok' : 'down') })); return li; }));
+    $('errors').replaceChildren(...s.errors.map((e) => cell('li', e)));
+    const have = new Map([...$('users').children].map((li) => [li.dataset.id, li]));
+    const cards = s.users.map((u) => {
+      const old = have.get(u.id);
+      if (old) return old;
+      const li = document.createElement('li');
+      li.dataset.id = u.id;
+      const img = document.createElement('img');
+      img.alt = 'Portrait of ' + u.name;
+      img.width = 64; img.height = 64;
+      const fallback = localPortrait(u.picture);
+      img.addEventListener('error', () => { if (fallback && img.getAttribute('src') !== fallback) img.src = fallback; });
+      img.src = u.picture || fallback || '';
+      const body = document.createElement('div');
+      body.style.minWidth = '0';
+      body.append(cell('h3', u.name), cell('p', u.email), cell('p', u.place));
+      li.append(img, body);
+      return li;
+    });
+    $('users').replaceChildren(...cards);
+    text($('status'), paused ? 'Paused.' : 'Live.');
+    text($('updated'), 'Updated ' + new Date(s.at).toLocaleTimeString() + '.');
+  }
+  function connect() {
+    const es = new EventSource('/events');
+    es.addEventListener('snapshot', (e) => { last = JSON.parse(e.data); if (!paused) render(last); });
+    es.onerror = () => { text($('status'), 'Disconnected; reconnecting…'); };
+  }
+  connect();
+})();
+</script>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
