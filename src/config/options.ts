@@ -36,6 +36,8 @@ export const optionSpecs = {
   rate: { group: 'ingest', schema: z.coerce.number().nonnegative().optional(), default: undefined, shownDefault: 'unlimited (up: 2000)', doc: 'Records per second ceiling; 0 = unlimited' },
   batchSize: { group: 'ingest', schema: z.coerce.number().int().min(1).max(5000), default: '1000', doc: 'Users asked for per API request (the API allows 1-5000)' },
   seed: { group: 'ingest', schema: z.string().min(1).optional(), default: undefined, doc: 'API seed; with a seed, pages are deterministic and replays upsert the same users' },
+  sendTimeout: { group: 'ingest', schema: z.coerce.number().positive(), default: '120', doc: 'Seconds the ingest keeps retrying a batch Kafka does not acknowledge (a broker restart) before it fails' },
+  auditFile: { group: 'ingest', schema: z.string().min(1).optional(), default: undefined, doc: 'Append the id of every record Kafka acknowledged to this file, one per line (for reconciliation)' },
   nat: { group: 'ingest', schema: z.string().optional(), default: undefined, doc: 'Nationalities, comma-separated (e.g. gb,fr,ir)' },
   // Local stack
   stackHome: { group: 'stack', schema: z.string().min(1), default: '.stack', doc: 'Folder for downloads, service data and logs (git-ignored)' },

@@ -10,7 +10,7 @@ import type { Page, UserSource } from '../source/source.ts';
 export type IngestConfig = Pick<
   Config,
   'kafkaBrokers' | 'topic' | 'duration' | 'count' | 'rate' | 'batchSize' | 'seed' | 'nat'
->;
+> & Partial<Pick<Config, 'sendTimeout'>>;
 
 export interface IngestProgress {
   /** Users accepted from the source and turned into records. */
@@ -33,6 +33,44 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Sees every batch once Kafka has acknowledged it. */
   onProduced?: (records: UserRecord[]) => void;
+  /** Called before a batch Kafka did not acknowledge is sent again. */
+  onSendRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/**
+ * Sends a batch until Kafka acknowledges it, retrying retryable failures (a
+ * broker restarting, a leader moving) for up to `sendTimeout` seconds: the
+ * records are accepted already, so giving up early would lose them. A batch
+ * sent twice lands twice in the topic and upserts the same rows.
+ */
+async function sendPatiently(
+  producer: RecordProducer,
+  config: IngestConfig,
+  records: UserRecord[],
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void,
+): Promise<void> {
+  const deadline = performance.now() + (config.sendTimeout ?? 120) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sendRecords(producer, config, records);
+      return;
+    } catch (error) {
+      const retryable = error instanceof UserstreamError && error.canRetry;
+      if (!retryable || performance.now() >= deadline) {
+        if (error instanceof UserstreamError && retryable) {
+          throw new UserstreamError(
+            error.code,
+            `${error.message} (gave up after ${config.sendTimeout ?? 120} s; ${records.length} accepted records of this batch were not produced)`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      const delayMs = Math.min(5000, 250 * 2 ** Math.min(attempt - 1, 5));
+      onRetry?.({ attempt, delayMs, reason: (error as Error).message });
+      await sleep(delayMs);
+    }
+  }
 }
 
 /**
@@ -98,7 +136,7 @@ export async function ingest(options: IngestOptions): Promise<IngestProgress> {
       progress.rejected += current.rejected;
       metrics.accepted.inc(records.length);
       if (current.rejected > 0) metrics.malformed.inc(current.rejected);
-      await sendRecords(producer, config, records);
+      await sendPatiently(producer, config, records, options.onSendRetry);
       progress.produced += records.length;
       metrics.produced.inc(records.length);
       options.onProduced?.(records);

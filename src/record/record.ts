@@ -42,6 +42,8 @@ export function parseRecord(value: Buffer | string | null | undefined): ParseRes
   if (value === null || value === undefined || value.length === 0) {
     return { ok: false, reason: 'empty message' };
   }
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  if (bytes > MAX_MESSAGE_BYTES) return { ok: false, reason: tooLarge(bytes) };
   let text: string;
   if (typeof value === 'string') {
     text = value;
@@ -68,3 +70,14 @@ export function parseRecord(value: Buffer | string | null | undefined): ParseRes
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The largest message the engines accept: a record is about 600 bytes, so
+ * anything near this is not a user, and a bigger one goes to the DLQ
+ * instead of into memory and Cassandra.
+ */
+export const MAX_MESSAGE_BYTES = 65_536;
+
+export function tooLarge(bytes: number): string {
+  return `value is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`;
+}

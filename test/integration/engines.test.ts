@@ -75,6 +75,7 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     // A valid record but for one number where the contract wants a string.
     { value: Buffer.from(JSON.stringify({ ...validRecord(), post_code: 1234 })), reason: /schema violation at post_code/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: 'yesterday' })), reason: /schema violation at ingested_at/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), first_name: 'x'.repeat(70_000) })), reason: /^value is 7\d{4} bytes, over the 65536-byte limit$/ },
   ];
   await producer.send({ messages: bad.map((b, i) => ({ topic: config.topic, key: `bad-${i}`, value: b.value })) });
 

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/options.ts';
@@ -20,6 +21,10 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
     config,
     source,
     signal,
+    onSendRetry: (r) => log.warn(`ingest: Kafka did not acknowledge a batch (${r.reason}); sending it again in ${r.delayMs} ms (attempt ${r.attempt + 1})`),
+    ...(config.auditFile === undefined
+      ? {}
+      : { onProduced: (records) => appendFileSync(config.auditFile!, records.map((r) => `${r.id}\n`).join('')) }),
     onProgress: (p) => {
       const rate = p.produced / Math.max(0.001, p.elapsedMs / 1000);
       const line = `ingest: ${p.produced} produced, ${rate.toFixed(0)}/s, ${p.requests} requests, ${p.rejected} rejected`;

@@ -4,7 +4,7 @@
  * node engine's validation does in TypeScript (record/record.ts), written so
  * that both engines accept and reject the same messages.
  */
-import { RECORD_FIELDS } from '../../record/record.ts';
+import { MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
 
 /** The message schema as DDL for from_json: every field a string. */
 export const RECORD_DDL = RECORD_FIELDS.map((f) => `${f} STRING`).join(', ');
@@ -40,6 +40,7 @@ export function parsedColumns(): string[] {
 export function rejectionReason(): string {
   const cases = [
     `WHEN value IS NULL OR length(value) = 0 THEN 'empty message'`,
+    `WHEN length(value) > ${MAX_MESSAGE_BYTES} THEN concat('value is ', length(value), ' bytes, over the ${MAX_MESSAGE_BYTES}-byte limit')`,
     // A cast keeps the bytes as they are; decoding replaces invalid UTF-8 with U+FFFD, so the round trip differs.
     `WHEN encode(decode(value, 'UTF-8'), 'UTF-8') <> value THEN 'value is not valid UTF-8'`,
     `WHEN get_json_object(json, '$') IS NULL THEN 'value is not JSON'`,

@@ -58,6 +58,8 @@ test('parseRecord gives a reason for each kind of bad message', () => {
     [JSON.stringify({ ...r, dob: undefined }), /schema violation at dob/],
     [JSON.stringify({ ...r, post_code: 12345 }), /schema violation at post_code/],
     [JSON.stringify({ ...r, ingested_at: 'yesterday' }), /schema violation at ingested_at/],
+    [JSON.stringify({ ...r, first_name: 'x'.repeat(70_000) }), /^value is 7\d{4} bytes, over the 65536-byte limit$/],
+    ['é'.repeat(32_769), /^value is 65538 bytes, over/],
   ];
   for (const [value, reason] of cases) {
     const p = parseRecord(value);
