@@ -4,7 +4,7 @@ import type { Config } from '../../config/options.ts';
 import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter } from '../../cassandra/writer.ts';
-import { describeError } from '../../errors.ts';
+import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
 import { consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
@@ -35,6 +35,8 @@ export interface NodeEngineOptions {
   batchSize?: number;
   /** How long a partial batch waits for more messages. */
   lingerMs?: number;
+  /** How long Kafka may be unreachable (a broker restart) before the engine gives up. */
+  kafkaOutageMs?: number;
 }
 
 /**
@@ -51,6 +53,8 @@ export class NodeEngine {
   readonly #clientId: string;
   readonly #batchSize: number;
   readonly #lingerMs: number;
+  readonly #kafkaOutageMs: number;
+  #reconnecting = false;
   #client: cassandra.Client | undefined;
   #writer: CassandraWriter | undefined;
   #dlq: RecordProducer | undefined;
@@ -71,6 +75,7 @@ export class NodeEngine {
     this.#clientId = options.clientId ?? `userstream-node-${process.pid}`;
     this.#batchSize = options.batchSize ?? 2000;
     this.#lingerMs = options.lingerMs ?? 25;
+    this.#kafkaOutageMs = options.kafkaOutageMs ?? 300_000;
     this.#done = Promise.withResolvers<void>();
     this.#done.promise.catch(() => {});
   }
@@ -86,11 +91,66 @@ export class NodeEngine {
     await ensureSchema(this.#client, c);
     this.#writer = new CassandraWriter(this.#client, { ...c, concurrency: c.concurrency });
     this.#dlq = createRecordProducer(c, `${this.#clientId}-dlq`);
-    this.#consumer = createRawConsumer(c, this.#clientId);
-    this.#stream = await consumeTopic(this.#consumer, c, c.topic);
-    this.#stream.on('data', (message: RawMessage) => this.#onMessage(message));
-    this.#stream.on('error', (error: Error) => this.#fail(kafkaError(`consuming ${c.topic}`, c, error)));
+    await this.#subscribeUntil(Date.now() + this.#kafkaOutageMs);
     this.#log.info(`node engine: consuming ${c.topic} as group ${c.groupId} into ${c.keyspace}.${c.table}`);
+  }
+
+  /** Subscribes, trying again every 2 s while Kafka does not answer, until the deadline. */
+  async #subscribeUntil(deadline: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#subscribe();
+        if (attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
+        return;
+      } catch (error) {
+        await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+        if (this.#stopping) return;
+        if (Date.now() > deadline) {
+          throw new UserstreamError(ErrorCodes.KAFKA, `Kafka unreachable for ${this.#kafkaOutageMs / 1000} s: ${describeError(error)}`, { cause: error });
+        }
+        this.#log.warn(`node engine: cannot subscribe yet (${describeError(error)}); trying again in 2 s`);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  async #subscribe(): Promise<void> {
+    const c = this.#config;
+    const consumer = createRawConsumer(c, this.#clientId);
+    this.#consumer = consumer;
+    const stream = await consumeTopic(consumer, c, c.topic);
+    this.#stream = stream;
+    stream.on('data', (message: RawMessage) => this.#onMessage(message));
+    stream.on('error', (error: Error) => void this.#reconnect(kafkaError(`consuming ${c.topic}`, c, error), stream));
+  }
+
+  /**
+   * Kafka went away (a broker restart, a network cut): drop the consumer and
+   * what it buffered, and subscribe again until Kafka answers or the outage
+   * outlasts `kafkaOutageMs`. Nothing buffered was committed, so the group
+   * delivers it again from its committed offsets; a batch being written
+   * finishes, and its commit, if it fails, only means a second delivery.
+   */
+  async #reconnect(error: Error, from: RawStream): Promise<void> {
+    if (this.#stopping || this.#reconnecting || from !== this.#stream) return;
+    this.#reconnecting = true;
+    const c = this.#config;
+    this.#log.warn(`node engine: lost Kafka (${describeError(error)}); subscribing again; uncommitted messages will be delivered again`);
+    from.removeAllListeners('data');
+    from.on('error', () => {});
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#buffer = [];
+    await from.close().catch(() => {});
+    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    try {
+      await this.#subscribeUntil(Date.now() + this.#kafkaOutageMs);
+      this.#log.info(`node engine: consuming ${c.topic} again`);
+    } catch (fatal) {
+      this.#fail(fatal as Error);
+    } finally {
+      this.#reconnecting = false;
+    }
   }
 
   /** Messages after the group's committed offsets: not yet written (or dead-lettered) and committed. */

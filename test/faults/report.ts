@@ -1,0 +1,71 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface FaultReport {
+  engine: string;
+  at: string;
+  records: number;
+  acceptedIds: number;
+  auditLines: number;
+  rows: number;
+  lost: number;
+  unexpected: number;
+  changed: number;
+  deadLettered: number;
+  badInjected: number;
+  badMissingFromDlq: number;
+  api: Record<string, number>;
+  injected: { fault: string; detail: string; count: number; at: string }[];
+}
+
+const DOC = join(import.meta.dirname, '..', '..', 'docs', 'RELIABILITY.md');
+
+/** One engine's section of docs/RELIABILITY.md, from one run of the suite. */
+export function renderReliability(r: FaultReport): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const apiFaults = Object.entries(r.api).filter(([k]) => k !== 'ok');
+  const rows = [
+    '| fault | injected | detail |',
+    '|---|---:|---|',
+    `| API 500 / 503 | ${n((r.api['500'] ?? 0) + (r.api['503'] ?? 0))} | answered instead of users; the client retries with backoff |`,
+    `| API 429 | ${n(r.api['429'] ?? 0)} | with \`Retry-After: 1\` |`,
+    `| API timeout | ${n(r.api.hang ?? 0)} | no answer; the client gives up after 15 s and asks again |`,
+    `| API truncated body | ${n(r.api.truncate ?? 0)} | half the promised bytes, then the connection drops |`,
+    ...summarise(r.injected).map(([fault, count, detail]) => `| ${fault} | ${count} | ${detail} |`),
+  ];
+  return [
+    `Run of ${r.at.slice(0, 16).replace('T', ' ')} UTC, ${r.engine} engine: ${n(r.records)} records from the seeded source (${n(r.api.ok ?? 0)} good API answers, ${n(apiFaults.reduce((s, [, v]) => s + v, 0))} injected failures).`,
+    '',
+    ...rows,
+    '',
+    '| result | count |',
+    '|---|---:|',
+    `| records accepted by the ingest (distinct ids; ${n(r.auditLines)} acknowledgements with the replay) | ${n(r.acceptedIds)} |`,
+    `| rows in Cassandra | ${n(r.rows)} |`,
+    `| **lost** (accepted, not in Cassandra) | **${n(r.lost)}** |`,
+    `| **duplicated or changed** (rows not accepted, or differing from what the source sent) | **${n(r.unexpected + r.changed)}** |`,
+    `| bad messages injected / in the DLQ with the right reason | ${n(r.badInjected)} / ${n(r.badInjected - r.badMissingFromDlq)} |`,
+  ].join('\n');
+}
+
+function summarise(injected: FaultReport['injected']): [string, number, string][] {
+  const out = new Map<string, { count: number; details: string[] }>();
+  for (const i of injected) {
+    const e = out.get(i.fault) ?? { count: 0, details: [] };
+    e.count += i.count;
+    e.details.push(i.detail);
+    out.set(i.fault, e);
+  }
+  return [...out.entries()].map(([fault, e]) => [fault, e.count, e.details.join('; ')]);
+}
+
+/** Replaces the engine's section of docs/RELIABILITY.md (between its markers). */
+export function writeReliabilityDoc(engine: string, body: string): void {
+  const begin = `<!-- faults:${engine}:begin (written by npm run test:faults) -->`;
+  const end = `<!-- faults:${engine}:end -->`;
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Reliability\n';
+  const s = doc.indexOf(begin);
+  const e = doc.indexOf(end);
+  const next = s === -1 || e === -1 || e < s ? `${doc.trimEnd()}\n\n${begin}\n${body}\n${end}\n` : `${doc.slice(0, s + begin.length)}\n${body}\n${doc.slice(e)}`;
+  writeFileSync(DOC, next);
+}

@@ -1,0 +1,176 @@
+/**
+ * Fault injection for the reliability suite: a randomuser-compatible API
+ * that fails a share of requests on purpose, kill -9 of the local stack's
+ * services, bad messages, and the reconciliation of what was accepted with
+ * what landed.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Producer, stringSerializer } from '@platformatic/kafka';
+import type cassandra from 'cassandra-driver';
+import type { Config } from '../../src/config/options.ts';
+import { toRecord } from '../../src/record/from-random-user.ts';
+import type { UserRecord } from '../../src/record/record.ts';
+import { generateUsers } from '../../src/source/builtin/index.ts';
+import { stackPaths } from '../../src/stack/paths.ts';
+import { isAlive, isOurs, readRunInfo } from '../../src/stack/process.ts';
+
+export type ApiFault = 'ok' | '500' | '503' | '429' | 'hang' | 'truncate';
+
+/**
+ * Which requests fail, by their number (0-based): deterministic, so a run
+ * can be repeated. About a quarter of requests fail, one way or another;
+ * two hang until the client's timeout.
+ */
+export function faultFor(n: number, hangs: ReadonlySet<number>): ApiFault {
+  if (hangs.has(n)) return 'hang';
+  if (n % 11 === 3) return '500';
+  if (n % 13 === 5) return '503';
+  if (n % 17 === 7) return '429';
+  if (n % 19 === 9) return 'truncate';
+  return 'ok';
+}
+
+export interface FaultyApi {
+  url: string;
+  /** How many requests got each answer. */
+  counts: Record<ApiFault, number>;
+  close(): Promise<void>;
+}
+
+export async function startFaultyApi(hangs: ReadonlySet<number> = new Set([20, 90])): Promise<FaultyApi> {
+  const counts: Record<ApiFault, number> = { ok: 0, '500': 0, '503': 0, '429': 0, hang: 0, truncate: 0 };
+  const sockets = new Set<Socket>();
+  let n = 0;
+  const server: Server = createServer((req, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const fault = faultFor(n++, hangs);
+    counts[fault]++;
+    if (fault === 'hang') return; // never answers; the client times out
+    if (fault === '500' || fault === '503') {
+      res.writeHead(Number(fault), { 'content-type': 'application/json' }).end('{"error":"injected failure"}');
+      return;
+    }
+    if (fault === '429') {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"slow down"}');
+      return;
+    }
+    const body = Buffer.from(
+      JSON.stringify(
+        generateUsers({
+          results: Number(url.searchParams.get('results') ?? 1),
+          seed: url.searchParams.get('seed') ?? undefined,
+          page: Number(url.searchParams.get('page') ?? 1),
+        }),
+      ),
+    );
+    if (fault === 'truncate') {
+      // Headers promise the whole body; half of it arrives, then the connection drops.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    counts,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** kill -9 of a local-stack service's whole process group; resolves once it is gone. */
+export async function killService(config: Pick<Config, 'stackHome'>, name: string): Promise<number> {
+  const info = readRunInfo(stackPaths(config.stackHome).runFile(name));
+  if (!isOurs(info)) throw new Error(`${name} is not running (no run file of ours)`);
+  try {
+    process.kill(-info.pid, 'SIGKILL');
+  } catch {
+    process.kill(info.pid, 'SIGKILL');
+  }
+  while (isAlive(info.pid)) await new Promise((r) => setTimeout(r, 100));
+  return info.pid;
+}
+
+export interface BadMessage {
+  key: string;
+  value: Buffer | null;
+  kind: string;
+  reason: RegExp;
+}
+
+/** Malformed, oversized, non-UTF-8 and poison messages (valid JSON that is not a user). */
+export function badMessages(tag: string, good: UserRecord): BadMessage[] {
+  const m = (kind: string, value: Buffer | null, reason: RegExp): BadMessage => ({ key: `fault-${tag}-${kind}`, value, kind, reason });
+  return [
+    m('malformed-json', Buffer.from('{"id": "unterminated'), /^value is not JSON/),
+    m('plain-text', Buffer.from('hello, not a user'), /^value is not JSON/),
+    m('oversized', Buffer.from(JSON.stringify({ ...good, first_name: 'x'.repeat(200_000) })), /^value is \d+ bytes, over the 65536-byte limit$/),
+    m('non-utf8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), /^value is not valid UTF-8$/),
+    m('empty', Buffer.alloc(0), /^empty message$/),
+    m('poison-array', Buffer.from('[{"id":"x"}]'), /^schema violation/),
+    m('poison-wrong-types', Buffer.from(JSON.stringify({ ...good, first_name: 42, dob: null })), /^schema violation at (first_name|dob)/),
+    m('poison-bad-id', Buffer.from(JSON.stringify({ ...good, id: '../../etc/passwd' })), /^schema violation at id/),
+    m('poison-proto', Buffer.from(`{"__proto__": {"admin": true}, ${JSON.stringify(good).slice(1, -1).replace(/"ingested_at":"[^"]*"/, '"ingested_at":"never"')}}`), /^schema violation at ingested_at/),
+  ];
+}
+
+export async function injectBadMessages(config: Pick<Config, 'kafkaBrokers' | 'topic'>, messages: BadMessage[]): Promise<void> {
+  const producer = new Producer({
+    clientId: `faults-${randomBytes(3).toString('hex')}`,
+    bootstrapBrokers: config.kafkaBrokers,
+    serializers: { key: stringSerializer },
+    retries: 10,
+  });
+  try {
+    await producer.send({ messages: messages.map((b) => ({ topic: config.topic, key: b.key, value: b.value ?? Buffer.alloc(0) })) });
+  } finally {
+    await producer.close();
+  }
+}
+
+/** The records a seeded source answers for pages 1..pages of `size` users: what the ingest can accept. */
+export function expectedRecords(seed: string, pages: number, size: number): Map<string, UserRecord> {
+  const out = new Map<string, UserRecord>();
+  const at = new Date(0);
+  for (let page = 1; page <= pages; page++) {
+    for (const user of generateUsers({ results: size, seed, page }).results) {
+      const r = toRecord(user, at);
+      out.set(r.id, r);
+    }
+  }
+  return out;
+}
+
+/** Every row of the table, by id. */
+export async function allRows(client: cassandra.Client, config: Pick<Config, 'keyspace' | 'table'>): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const query = `SELECT * FROM ${config.keyspace}.${config.table}`;
+  let pageState: string | undefined;
+  do {
+    const rs = await client.execute(query, [], { prepare: true, fetchSize: 5000, ...(pageState ? { pageState } : {}) });
+    for (const row of rs.rows) out.set(String(row.id), row as unknown as Record<string, unknown>);
+    pageState = rs.pageState ?? undefined;
+  } while (pageState);
+  return out;
+}
+
+/** Fields of a row that differ from the record the source answered (ingested_at aside: a replay restamps it). */
+export function contentDiff(row: Record<string, unknown>, record: UserRecord): string[] {
+  const diffs: string[] = [];
+  for (const [k, v] of Object.entries(record)) {
+    if (k === 'id' || k === 'ingested_at') continue;
+    if (String(row[k] ?? '') !== String(v)) diffs.push(k);
+  }
+  return diffs;
+}
