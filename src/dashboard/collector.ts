@@ -124,9 +124,15 @@ export function parseCheckpointOffsets(text: string, topic: string): Map<number,
   return undefined;
 }
 
-/** The smaller of two offset maps per partition: Spark's progress is its slower query's. */
+/**
+ * The smaller of two offset maps per partition: Spark's progress is its
+ * slower query's. A query with no committed batch yet has done nothing, so
+ * one missing map means zero everywhere; both missing means not started.
+ */
 export function slowerOf(a: Map<number, bigint> | undefined, b: Map<number, bigint> | undefined): Map<number, bigint> | undefined {
-  if (!a || !b) return a ?? b;
+  if (!a && !b) return undefined;
+  a ??= new Map();
+  b ??= new Map();
   const out = new Map<number, bigint>();
   for (const p of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(p) ?? 0n;

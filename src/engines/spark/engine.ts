@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
-import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
@@ -37,6 +37,12 @@ export interface SparkEngineOptions {
   maxOffsetsPerTrigger?: number;
   /** More options for the Cassandra sink (`spark.cassandra.output.*`). */
   sinkOptions?: Record<string, string>;
+  /**
+   * How long the engine keeps starting its queries again after they stop
+   * with an error or Spark Connect goes away (a broker, node or server
+   * restart) before it gives up.
+   */
+  outageMs?: number;
 }
 
 /** Names that identify this pipeline's queries, checkpoints and Spark Connect session. */
@@ -100,6 +106,10 @@ export class SparkEngine {
   #ends = { rows: {} as Offsets, dlq: {} as Offsets };
   #watch: NodeJS.Timeout | undefined;
   #stopping = false;
+  readonly #outageMs: number;
+  #recovering = false;
+  /** Since when polling has failed with transient errors (Spark Connect unreachable). */
+  #unreachableSince: number | undefined;
   #done = Promise.withResolvers<void>();
 
   constructor(options: SparkEngineOptions) {
@@ -108,13 +118,13 @@ export class SparkEngine {
     this.#trigger = options.trigger ?? '1 second';
     this.#maxOffsets = options.maxOffsetsPerTrigger ?? 200_000;
     this.#sinkOptions = options.sinkOptions ?? {};
+    this.#outageMs = options.outageMs ?? 300_000;
     this.#done.promise.catch(() => {});
   }
 
   /** Creates what is missing, (re)starts both queries, and watches them. */
   async start(): Promise<void> {
     const c = this.#config;
-    const names = pipelineNames(c);
     await ensureTopics(c, [
       { name: c.topic, partitions: c.partitions },
       { name: c.dlqTopic, partitions: 1 },
@@ -125,7 +135,40 @@ export class SparkEngine {
     } finally {
       await client.shutdown();
     }
+    try {
+      await this.#launch();
+    } catch (error) {
+      // Spark Connect restarting: keep trying for a minute (not the whole
+      // outage window: a server that is not there at all is one clear error).
+      this.#log.warn(`spark engine: ${describeError(error)}; trying again in 5 s`);
+      await this.#relaunchUntil(Date.now() + Math.min(60_000, this.#outageMs));
+    }
+  }
 
+  /** Starts the queries again every 5 s until it works; throws when the deadline passes. */
+  async #relaunchUntil(deadline: number): Promise<void> {
+    for (let attempt = 1; !this.#stopping; attempt++) {
+      await Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]);
+      this.#spark?.stop();
+      await new Promise((r) => setTimeout(r, 5000));
+      if (this.#stopping) return;
+      try {
+        await this.#launch();
+        this.#log.info(`spark engine: queries running again (attempt ${attempt})`);
+        return;
+      } catch (retryError) {
+        if (Date.now() > deadline) {
+          throw retryError instanceof UserstreamError ? retryError : new UserstreamError(ErrorCodes.SPARK, describeError(retryError), { cause: retryError });
+        }
+        this.#log.warn(`spark engine: not yet (${describeError(retryError)}); trying again in 5 s`);
+      }
+    }
+  }
+
+  /** Connects to Spark Connect and (re)starts both queries from their checkpoints. */
+  async #launch(): Promise<void> {
+    const c = this.#config;
+    const names = pipelineNames(c);
     const url = `${c.sparkConnectUrl.replace(/\/?(;.*)?$/, '')}/;session_id=${names.sessionId}`;
     const spark = SparkSession.connect(url);
     this.#spark = spark;
@@ -165,6 +208,11 @@ export class SparkEngine {
       'spark.cassandra.output.concurrent.writes': '32',
       'spark.cassandra.output.batch.grouping.key': 'replica_set',
       'spark.cassandra.output.batch.size.rows': '10',
+      // A cached session outlives a Cassandra restart with a broken control
+      // connection, and the next query's schema refresh then waits forever:
+      // drop sessions idle for 2 s, so queries started again after a failure
+      // (5 s later) connect afresh.
+      'spark.cassandra.connection.keepAliveMS': '2000',
       ...this.#sinkOptions,
     };
     const rows = source
@@ -199,24 +247,52 @@ export class SparkEngine {
 
   /** Reads the queries' progress: counts what they wrote, notices a failure. */
   async #poll(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#stopping || this.#recovering) return;
     try {
       for (const [kind, q] of [['rows', this.#rows], ['dlq', this.#dlq]] as const) {
         if (!q) continue;
         if (!(await q.isActive())) {
           const error = await q.exception();
-          this.#fail(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${error?.message.split('\n')[0] ?? 'no error reported'}`, { cause: error }));
+          void this.#recover(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${error?.message.split('\n')[0] ?? 'no error reported'}`, { cause: error }));
           return;
         }
         for (const p of await q.recentProgress()) this.#account(kind, p);
       }
+      this.#unreachableSince = undefined;
     } catch (error) {
       if (error instanceof SparkConnectError && error.transient) {
-        this.#log.warn(`spark engine: ${error.message}; will ask again`);
-        return;
+        this.#unreachableSince ??= Date.now();
+        // A short blip passes; a server that stays away took the queries with it.
+        if (Date.now() - this.#unreachableSince < 10_000) {
+          this.#log.warn(`spark engine: ${error.message}; will ask again`);
+          return;
+        }
       }
-      this.#fail(error as Error);
+      void this.#recover(error as Error);
     }
+  }
+
+  /**
+   * A query stopped with an error (Kafka or Cassandra went away under it) or
+   * Spark Connect did (the server restarted): start the queries again from
+   * their checkpoints, every 5 s, until it works or the outage outlasts
+   * `outageMs`. Batches that did not commit are read again and upserted again.
+   */
+  async #recover(error: Error): Promise<void> {
+    if (this.#stopping || this.#recovering) return;
+    this.#recovering = true;
+    this.#unreachableSince = undefined;
+    clearInterval(this.#watch);
+    this.#log.warn(`spark engine: ${describeError(error)}; starting the queries again from their checkpoints`);
+    try {
+      await this.#relaunchUntil(Date.now() + this.#outageMs);
+      this.stats.retries++;
+    } catch (fatal) {
+      this.#recovering = false;
+      this.#fail(fatal as Error);
+      return;
+    }
+    this.#recovering = false;
   }
 
   #account(kind: 'rows' | 'dlq', progress: Record<string, unknown>): void {
