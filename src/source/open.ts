@@ -26,6 +26,8 @@ export interface OpenSourceOptions {
   log: Logger;
   /** How long `auto` waits for the real API before falling back. */
   probeTimeoutMs?: number;
+  /** Told of every request that failed and is asked again (besides the log line). */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
 /**
@@ -35,8 +37,10 @@ export interface OpenSourceOptions {
  */
 export async function openSource(options: OpenSourceOptions): Promise<UserSource> {
   const { source, log } = options;
-  const onRetry = (info: { attempt: number; delayMs: number; reason: string }) =>
+  const onRetry = (info: { attempt: number; delayMs: number; reason: string }) => {
     log.warn(`source: ${info.reason}; retry ${info.attempt} in ${Math.round(info.delayMs)} ms`);
+    options.onRetry?.(info);
+  };
   if (source === 'builtin') return new BuiltinUserSource();
   if (source !== 'auto') return new HttpUserSource({ url: source, onRetry });
   const probe = new HttpUserSource({ url: options.apiUrl, timeoutMs: options.probeTimeoutMs ?? 3000, retries: 0 });

@@ -195,5 +195,7 @@ export async function runFaultScenario(t: TestContext, engineName: 'node' | 'spa
   assert.deepEqual(unexpected.slice(0, 5), [], `${unexpected.length} rows were never accepted`);
   assert.deepEqual(changed.slice(0, 3).map(([id]) => id), [], `${changed.length} rows differ from what the source sent`);
   assert.deepEqual(missingFromDlq.map((b) => b.key), [], 'every bad message is in the DLQ with its reason');
+  // The live ingest line counts the failures it rode out.
+  assert.match(producer1.stderr + producer2.stderr, /errors retried \(source [1-9]\d*, Kafka \d+\)/);
   assert.ok(api.counts['500'] + api.counts['503'] > 0 && api.counts['429'] > 0 && api.counts.hang > 0 && api.counts.truncate > 0, JSON.stringify(api.counts));
 }

@@ -11,7 +11,9 @@ import { serveMetrics } from '../../metrics/server.ts';
 
 /** One ingest run with a live line on a terminal and a summary at the end. */
 export async function runIngest(config: Config, log: Logger, signal: AbortSignal): Promise<IngestProgress> {
-  const source = await openSource({ source: config.source, apiUrl: config.apiUrl, log });
+  // Failures that were retried, shown on the live line: the source's and Kafka's.
+  const retried = { source: 0, kafka: 0 };
+  const source = await openSource({ source: config.source, apiUrl: config.apiUrl, log, onRetry: () => retried.source++ });
   await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
   const limit = config.count === undefined ? `${config.duration} s` : `${config.count} records or ${config.duration} s`;
   log.info(`ingest: ${source.name} → ${config.topic} for ${limit}${config.rate ? ` at ≤${config.rate}/s` : ' as fast as it can'}`);
@@ -21,13 +23,19 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
     config,
     source,
     signal,
-    onSendRetry: (r) => log.warn(`ingest: Kafka did not acknowledge a batch (${r.reason}); sending it again in ${r.delayMs} ms (attempt ${r.attempt + 1})`),
+    onSendRetry: (r) => {
+      retried.kafka++;
+      log.warn(`ingest: Kafka did not acknowledge a batch (${r.reason}); sending it again in ${r.delayMs} ms (attempt ${r.attempt + 1})`);
+    },
     ...(config.auditFile === undefined
       ? {}
       : { onProduced: (records) => appendFileSync(config.auditFile!, records.map((r) => `${r.id}\n`).join('')) }),
     onProgress: (p) => {
       const rate = p.produced / Math.max(0.001, p.elapsedMs / 1000);
-      const line = `ingest: ${p.produced} produced, ${rate.toFixed(0)}/s, ${p.requests} requests, ${p.rejected} rejected`;
+      const errors = retried.source + retried.kafka;
+      const line =
+        `ingest: ${p.produced} produced, ${rate.toFixed(0)}/s, ${p.requests} requests, ${p.rejected} rejected, ` +
+        `${errors} errors retried${errors > 0 ? ` (source ${retried.source}, Kafka ${retried.kafka})` : ''}`;
       if (tty) process.stderr.write(`\r\x1b[2K${line}`);
       else if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
