@@ -16,7 +16,9 @@ import { connectCassandra } from '../cassandra/session.ts';
 import type { Config } from '../config/options.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
+import { committedOffsets, topicEndOffsets } from '../kafka/admin.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
+import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
 
 export interface PartitionState {
@@ -217,7 +219,7 @@ export class DashboardCollector {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
-    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    await closeConsumer(this.#consumer);
     await this.#admin?.close().catch(() => {});
     await this.#cassandra?.shutdown().catch(() => {});
   }
@@ -228,17 +230,6 @@ export class DashboardCollector {
     this.#errors.set(source, message);
   }
 
-  async #endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const meta = await this.#admin!.metadata({ topics: [topic], autocreateTopics: false });
-    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
-    if (count === 0) return new Map();
-    const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
-    const listed = await this.#admin!.listOffsets({ topics: [{ name: topic, partitions }] });
-    const out = new Map<number, bigint>();
-    for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
-    return out;
-  }
-
   async #engineDone(): Promise<{ done: Map<number, bigint> | undefined; source: string }> {
     const c = this.#config;
     if (this.#engine === 'spark') {
@@ -246,10 +237,7 @@ export class DashboardCollector {
       const done = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, c.topic), sparkCheckpointOffsets(names.dlqCheckpoint, c.topic));
       return { done, source: `Spark checkpoint ${names.rowsCheckpoint}` };
     }
-    const groups = await this.#admin!.listConsumerGroupOffsets({ groups: [c.groupId] });
-    const done = new Map<number, bigint>();
-    for (const g of groups) for (const t of g.topics) if (t.name === c.topic) for (const p of t.partitions) if (p.committedOffset >= 0n) done.set(p.partitionIndex, p.committedOffset);
-    return { done, source: `consumer group ${c.groupId}` };
+    return { done: await committedOffsets(this.#admin!, c.groupId, c.topic), source: `consumer group ${c.groupId}` };
   }
 
   async #tick(): Promise<void> {
@@ -262,7 +250,7 @@ export class DashboardCollector {
       let deadLettered = 0;
       let lagSource = '';
       try {
-        const [ends, dlqEnds, engine] = await Promise.all([this.#endOffsets(c.topic), this.#endOffsets(c.dlqTopic), this.#engineDone()]);
+        const [ends, dlqEnds, engine] = await Promise.all([topicEndOffsets(this.#admin!, c.topic), topicEndOffsets(this.#admin!, c.dlqTopic), this.#engineDone()]);
         partitions = partitionStates(ends, engine.done);
         produced = partitions.reduce((s, p) => s + p.end, 0);
         deadLettered = [...dlqEnds.values()].reduce((s, o) => s + Number(o), 0);
@@ -368,7 +356,7 @@ export class DashboardCollector {
       } catch (error) {
         if (this.#stopped) return;
         this.#error('users', error);
-        await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+        await closeConsumer(this.#consumer);
         await new Promise((r) => setTimeout(r, 2000));
       }
     }

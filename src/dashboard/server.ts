@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { metrics } from '../metrics/metrics.ts';
+import { addMetricsRoute } from '../metrics/server.ts';
 import { portraitSvg } from '../source/portrait.ts';
 import type { DashboardCollector } from './collector.ts';
 import { dashboardPage } from './page.ts';
@@ -39,10 +39,7 @@ export function createDashboardServer(collector: DashboardCollector): FastifyIns
     return collector.latest;
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  addMetricsRoute(app);
 
   app.get<{ Params: { folder: string; file: string } }>('/portraits/:folder/:file', async (request, reply) => {
     const { folder, file } = request.params;

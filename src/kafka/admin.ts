@@ -47,13 +47,7 @@ export async function kafkaAnswers(config: Pick<Config, 'kafkaBrokers'>, timeout
 export async function endOffsets(config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<Map<number, bigint>> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
   try {
-    const meta = await admin.metadata({ topics: [topic] });
-    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
-    const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
-    const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
-    const out = new Map<number, bigint>();
-    for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
-    return out;
+    return await topicEndOffsets(admin, topic);
   } catch (error) {
     throw kafkaError(`reading offsets of ${topic}`, config, error);
   } finally {
@@ -70,19 +64,34 @@ export function kafkaError(doing: string, config: Pick<Config, 'kafkaBrokers'>, 
   });
 }
 
+/** End offsets per partition through an existing admin client (a missing topic has none; it is not created). */
+export async function topicEndOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  const meta = await admin.metadata({ topics: [topic], autocreateTopics: false });
+  const count = meta.topics.get(topic)?.partitionsCount ?? 0;
+  const out = new Map<number, bigint>();
+  if (count === 0) return out;
+  const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
+  const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
+  for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
+  return out;
+}
+
+/** The offsets a consumer group has committed on a topic, per partition (partitions it never committed are absent). */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+  const out = new Map<number, bigint>();
+  for (const g of groups) for (const t of g.topics) if (t.name === topic) for (const p of t.partitions) if (p.committedOffset >= 0n) out.set(p.partitionIndex, p.committedOffset);
+  return out;
+}
+
 /** Messages of `topic` the group has not committed yet, summed over partitions. */
 export async function groupLag(config: Pick<Config, 'kafkaBrokers'>, groupId: string, topic: string): Promise<bigint> {
   const ends = await endOffsets(config, topic);
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
   try {
-    const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });
-    const committed = new Map<number, bigint>();
-    for (const g of groups) for (const t of g.topics) if (t.name === topic) for (const p of t.partitions) committed.set(p.partitionIndex, p.committedOffset);
+    const committed = await committedOffsets(admin, groupId, topic);
     let lag = 0n;
-    for (const [partition, end] of ends) {
-      const c = committed.get(partition) ?? -1n;
-      lag += end - (c < 0n ? 0n : c);
-    }
+    for (const [partition, end] of ends) lag += end - (committed.get(partition) ?? 0n);
     return lag;
   } catch (error) {
     throw kafkaError(`reading the lag of group ${groupId}`, config, error);

@@ -22,6 +22,12 @@ export function createRawConsumer(config: Pick<Config, 'kafkaBrokers' | 'groupId
   });
 }
 
+/** Closes a consumer (forcefully: no wait for a graceful group leave), ignoring errors; undefined is a no-op. */
+export async function closeConsumer(consumer: Consumer<string, Buffer, Buffer, Buffer> | undefined): Promise<void> {
+  // `close(true)` resolves to a promise at run time; the first overload types it as void.
+  await (consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+}
+
 export async function consumeTopic(consumer: RawConsumer, config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<RawStream> {
   try {
     return await consumer.consume({

@@ -1,8 +1,16 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { metrics } from './metrics.ts';
+
+/** GET /metrics: this process's registry in Prometheus text format. */
+export function addMetricsRoute(app: FastifyInstance): void {
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
 
 /**
  * With `--metrics-port`, serves this process's metrics at /metrics for
@@ -11,10 +19,7 @@ import { metrics } from './metrics.ts';
 export async function serveMetrics(config: Pick<Config, 'metricsPort' | 'metricsHost'>, log: Logger): Promise<() => Promise<void>> {
   if (config.metricsPort === undefined) return async () => {};
   const app = Fastify({ logger: false });
-  app.get('/metrics', async (_request, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  addMetricsRoute(app);
   try {
     await app.listen({ host: config.metricsHost, port: config.metricsPort });
   } catch (error) {

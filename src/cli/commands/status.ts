@@ -5,7 +5,7 @@ import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { partitionStates, slowerOf, sparkCheckpointOffsets } from '../../dashboard/collector.ts';
 import { pipelineNames } from '../../engines/spark/engine.ts';
-import { endOffsets } from '../../kafka/admin.ts';
+import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
 import { baseKafkaOptions } from '../../kafka/client-options.ts';
 import { stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
@@ -24,9 +24,7 @@ interface TopicStatus {
 async function groupOffsets(config: Config): Promise<Map<number, bigint> | undefined> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-status'), retries: 1 });
   try {
-    const groups = await admin.listConsumerGroupOffsets({ groups: [config.groupId] });
-    const done = new Map<number, bigint>();
-    for (const g of groups) for (const t of g.topics) if (t.name === config.topic) for (const p of t.partitions) if (p.committedOffset >= 0n) done.set(p.partitionIndex, p.committedOffset);
+    const done = await committedOffsets(admin, config.groupId, config.topic);
     return done.size > 0 ? done : undefined;
   } finally {
     await admin.close().catch(() => {});

@@ -6,7 +6,7 @@ import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
-import { consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
+import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
@@ -103,7 +103,7 @@ export class NodeEngine {
         if (attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
         return;
       } catch (error) {
-        await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+        await closeConsumer(this.#consumer);
         if (this.#stopping) return;
         if (Date.now() > deadline) {
           throw new UserstreamError(ErrorCodes.KAFKA, `Kafka unreachable for ${this.#kafkaOutageMs / 1000} s: ${describeError(error)}`, { cause: error });
@@ -142,7 +142,7 @@ export class NodeEngine {
     this.#timer = undefined;
     this.#buffer = [];
     await from.close().catch(() => {});
-    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    await closeConsumer(this.#consumer);
     try {
       await this.#subscribeUntil(Date.now() + this.#kafkaOutageMs);
       this.#log.info(`node engine: consuming ${c.topic} again`);
@@ -177,8 +177,7 @@ export class NodeEngine {
     await this.#processing;
     if (this.#buffer.length > 0 && !this.#failure) await this.#flush().catch(() => {});
     await this.#stream?.close().catch(() => {});
-    // `close(true)` resolves to a promise at run time; the first overload types it as void.
-    await (this.#consumer?.close(true) as unknown as Promise<void> | undefined)?.catch(() => {});
+    await closeConsumer(this.#consumer);
     await this.#dlq?.close().catch(() => {});
     await this.#client?.shutdown().catch(() => {});
     if (this.#failure) this.#done.reject(this.#failure);

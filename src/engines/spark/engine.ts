@@ -148,8 +148,7 @@ export class SparkEngine {
   /** Starts the queries again every 5 s until it works; throws when the deadline passes. */
   async #relaunchUntil(deadline: number): Promise<void> {
     for (let attempt = 1; !this.#stopping; attempt++) {
-      await Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]);
-      this.#spark?.stop();
+      await this.#stopQueries();
       await new Promise((r) => setTimeout(r, 5000));
       if (this.#stopping) return;
       try {
@@ -348,10 +347,15 @@ export class SparkEngine {
     if (this.#stopping) return this.#done.promise;
     this.#stopping = true;
     clearInterval(this.#watch);
-    await Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]);
-    this.#spark?.stop();
+    await this.#stopQueries();
     this.#done.resolve();
     return this.#done.promise;
+  }
+
+  /** Stops both queries (errors ignored: they may be gone already) and closes the session. */
+  async #stopQueries(): Promise<void> {
+    await Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]);
+    this.#spark?.stop();
   }
 
   #fail(error: Error): void {
@@ -359,9 +363,6 @@ export class SparkEngine {
     this.#log.error(`spark engine: ${error.message}`);
     this.#stopping = true;
     clearInterval(this.#watch);
-    void Promise.all([this.#rows?.stop().catch(() => {}), this.#dlq?.stop().catch(() => {})]).finally(() => {
-      this.#spark?.stop();
-      this.#done.reject(error);
-    });
+    void this.#stopQueries().finally(() => this.#done.reject(error));
   }
 }
