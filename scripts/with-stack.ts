@@ -1,26 +1,36 @@
 /**
- * `node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] <command...>`:
+ * `node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] <command...>`:
  * makes sure the local stack runs (starting it if needed, which downloads
  * once from Maven Central), then runs the command with USERSTREAM_* pointing
- * at it. With a Kafka mode, a Kafka left running in the other mode is stopped
- * first, and the command sees USERSTREAM_KAFKA_MODE; a ZooKeeper-mode Kafka
- * and its ZooKeeper are stopped after the command. The rest of the stack is
- * left running for the next run; `npm run stack -- down` stops it (CI does).
+ * at it. A service left running as another version or variant (the other
+ * Kafka mode, the secure profile or not) is stopped first; the command sees
+ * USERSTREAM_KAFKA_MODE and USERSTREAM_SECURE. A ZooKeeper-mode Kafka and its
+ * ZooKeeper, and the secure Kafka and Cassandra, are stopped after the
+ * command. The rest of the stack is left running for the next run;
+ * `npx userstream stack down` stops it (CI does).
  */
 import { spawn } from 'node:child_process';
 import { loadConfig } from '../src/config/load.ts';
-import { kafkaService } from '../src/stack/kafka.ts';
+import { stackServices } from '../src/stack/index.ts';
+import { flavour } from '../src/stack/supervisor.ts';
 import { stackPaths } from '../src/stack/paths.ts';
 import { isOurs, readRunInfo } from '../src/stack/process.ts';
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--kafka-mode') {
-  process.env.USERSTREAM_KAFKA_MODE = argv[1];
-  argv.splice(0, 2);
+for (;;) {
+  if (argv[0] === '--kafka-mode') {
+    process.env.USERSTREAM_KAFKA_MODE = argv[1];
+    argv.splice(0, 2);
+  } else if (argv[0] === '--secure') {
+    process.env.USERSTREAM_SECURE = 'true';
+    argv.splice(0, 1);
+  } else {
+    break;
+  }
 }
 const [cmd, ...args] = argv;
 if (!cmd) {
-  process.stderr.write('usage: node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] <command> [args...]\n');
+  process.stderr.write('usage: node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] <command> [args...]\n');
   process.exit(2);
 }
 
@@ -34,12 +44,20 @@ function run(bin: string, argv: string[]): Promise<number> {
   });
 }
 
-// A Kafka of the other mode holds the port: stop it (and a ZooKeeper that served it).
+// A service running as another version or variant (a Kafka of the other
+// mode, the secure profile or not) holds the ports: stop it, and the
+// ZooKeeper that served a ZooKeeper-mode Kafka.
 const config = loadConfig({}, process.env);
-const running = readRunInfo(stackPaths(config.stackHome).runFile('kafka'));
-if (isOurs(running) && running.version !== kafkaService(config).version) {
-  process.stderr.write(`with-stack: Kafka runs as ${running.version}; switching to ${config.kafkaMode} mode\n`);
-  await run(node, [cli, 'stack', 'down', 'kafka', ...(config.kafkaMode === 'kraft' ? ['zookeeper'] : [])]);
+const paths = stackPaths(config.stackHome);
+const stale = stackServices(config).filter((s) => {
+  const running = readRunInfo(paths.runFile(s.name));
+  return isOurs(running) && flavour(running) !== flavour(s);
+});
+if (stale.length > 0) {
+  const names = stale.map((s) => s.name);
+  if (names.includes('kafka') && config.kafkaMode === 'kraft') names.push('zookeeper');
+  process.stderr.write(`with-stack: restarting ${names.join(', ')} as this run asks (--kafka-mode ${config.kafkaMode}${config.secure ? ', --secure' : ''})\n`);
+  await run(node, [cli, 'stack', 'down', ...names]);
 }
 
 const up = await run(node, [cli, 'stack', 'up']);
@@ -48,8 +66,11 @@ if (up !== 0) {
   process.exit(up);
 }
 const code = await run(cmd, args);
-if (config.kafkaMode === 'zookeeper') {
-  // Leave no ZooKeeper-mode Kafka behind: the next `npm start` (KRaft) starts its own.
-  await run(node, [cli, 'stack', 'down', 'kafka', 'zookeeper']);
-}
+// Leave nothing of a special mode behind: the next plain run (`npm start`)
+// would find a ZooKeeper-mode or secure Kafka, or a Cassandra asking for a login.
+const special = [
+  ...(config.kafkaMode === 'zookeeper' ? ['kafka', 'zookeeper'] : []),
+  ...(config.secure ? ['kafka', 'cassandra'] : []),
+];
+if (special.length > 0) await run(node, [cli, 'stack', 'down', ...new Set(special)]);
 process.exit(code);

@@ -57,7 +57,7 @@ export function describeError(error: unknown): string {
     const cause = error.cause;
     if (cause !== undefined && !(cause instanceof UserstreamError)) {
       const inner = causeMessage(cause);
-      if (inner && !error.message.includes(inner)) return `${error.message}: ${inner}`;
+      if (inner && !error.message.includes(inner.replace(/\.$/, ''))) return `${error.message}: ${inner}`;
     }
     return error.message;
   }
@@ -68,10 +68,14 @@ function causeMessage(error: unknown): string | undefined {
   if (error instanceof AggregateError && error.errors.length > 0) {
     return causeMessage(error.errors[0]);
   }
+  // The Cassandra driver's NoHostAvailableError keeps each host's error apart.
+  const hosts = (error as { innerErrors?: Record<string, unknown> } | undefined)?.innerErrors;
+  if (hosts && Object.keys(hosts).length > 0) return causeMessage(Object.values(hosts)[0]);
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const msg = error.message || (typeof code === 'string' ? code : error.name);
-    return msg;
+    // One line: some drivers put a dump of details after the first.
+    return msg.split('\n')[0];
   }
   return undefined;
 }

@@ -41,6 +41,9 @@ with DAG(
         "source": Param("auto", type="string", pattern=r"^(auto|builtin|https?://\S+)$"),
         "kafka_brokers": Param(os.environ.get("USERSTREAM_KAFKA_BROKERS", "localhost:9092"), type="string", pattern=SAFE),
         "topic": Param(os.environ.get("USERSTREAM_TOPIC", "users_created"), type="string", pattern=SAFE),
+        # Credentials never go into a run's parameters (the UI shows them): a
+        # file on the worker holds them, e.g. the secure stack's client.env.
+        "env_file": Param("", type="string", pattern=r"^(|/[A-Za-z0-9._/-]+)$", description="USERSTREAM_* settings file on the worker"),
     },
     tags=["userstream"],
 ) as dag:
@@ -54,6 +57,7 @@ with DAG(
             " --source '{{ params.source }}'"
             " --kafka-brokers '{{ params.kafka_brokers }}'"
             " --topic '{{ params.topic }}'"
+            "{% if params.env_file %} --env-file '{{ params.env_file }}'{% endif %}"
         ),
         # Plain-text log lines in the task log.
         env={"USERSTREAM_LOG_FORMAT": "text"},

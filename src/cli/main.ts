@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { applyEnvFile } from '../config/env-file.ts';
 import { configReference } from '../config/load.ts';
 import { reportFatal } from './errors.ts';
 import { apiCommand } from './commands/api.ts';
@@ -16,7 +17,12 @@ const program = new Command('userstream')
   .description('randomuser API → Kafka → stream engine → Cassandra, on a real local stack')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .option('--env-file <path>', 'read USERSTREAM_* settings from this file (NAME=value lines; the environment and flags win), e.g. <stack-home>/secrets/client.env')
+  .exitOverride()
+  .hook('preAction', (_program, action) => {
+    const file = action.optsWithGlobals<{ envFile?: string }>().envFile;
+    if (file) applyEnvFile(file);
+  });
 
 program.addCommand(upCommand());
 program.addCommand(stackCommand());

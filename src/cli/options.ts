@@ -7,6 +7,10 @@ import { createLogger } from './log.ts';
 export function withOptions(command: Command, groups: string[]): Command {
   for (const [key, spec] of Object.entries(optionSpecs)) {
     if (!groups.includes(spec.group)) continue;
+    if ('boolean' in spec && spec.boolean) {
+      command.option(flagName(key), `${spec.doc} [${envName(key)}]`);
+      continue;
+    }
     const def = spec.default === undefined ? '' : ` (default: ${spec.default})`;
     command.option(`${flagName(key)} <value>`, `${spec.doc}${def} [${envName(key)}]`);
   }

@@ -29,16 +29,40 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues[0]?.message ?? 'invalid value';
-      throw new UserstreamError(ErrorCodes.CONFIG, `invalid ${origin} ${JSON.stringify(raw)}: ${why}`);
+      const shown = 'secret' in spec && spec.secret ? '(value hidden)' : JSON.stringify(raw);
+      throw new UserstreamError(ErrorCodes.CONFIG, `invalid ${origin} ${shown}: ${why}`);
     }
     out[key] = parsed.data;
   }
+  checkSecurity(out as RawSecurity);
   out.dlqTopic ??= `${out.topic as string}.dlq`;
   out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', 'spark-checkpoints');
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
   out.airflowUrl ??= `http://127.0.0.1:${out.airflowPort as number}`;
   return out as Config;
+}
+
+type RawSecurity = Pick<Config, 'kafkaSecurityProtocol' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>;
+
+/** Settings that only make sense together. */
+function checkSecurity(c: RawSecurity): void {
+  const refuse = (message: string) => {
+    throw new UserstreamError(ErrorCodes.CONFIG, message);
+  };
+  const both = (a: OptionKey, b: OptionKey) => `${flagName(a)} and ${flagName(b)} (or ${envName(a)} and ${envName(b)})`;
+  if (c.kafkaSecurityProtocol.startsWith('sasl_') && (!c.kafkaSaslUsername || !c.kafkaSaslPassword)) {
+    refuse(`--kafka-security-protocol ${c.kafkaSecurityProtocol} needs ${both('kafkaSaslUsername', 'kafkaSaslPassword')}`);
+  }
+  if (!c.kafkaSecurityProtocol.startsWith('sasl_') && (c.kafkaSaslUsername || c.kafkaSaslPassword)) {
+    refuse(`a Kafka SASL user or password is set but --kafka-security-protocol is ${c.kafkaSecurityProtocol}; use sasl_ssl (or sasl_plaintext)`);
+  }
+  if (c.kafkaSslCa && !c.kafkaSecurityProtocol.endsWith('ssl')) {
+    refuse(`--kafka-ssl-ca is set but --kafka-security-protocol is ${c.kafkaSecurityProtocol}; use ssl or sasl_ssl`);
+  }
+  if (Boolean(c.cassandraUsername) !== Boolean(c.cassandraPassword)) {
+    refuse(`Cassandra authentication needs ${both('cassandraUsername', 'cassandraPassword')}`);
+  }
 }
 
 /** Markdown reference of every option, for the README. */

@@ -9,6 +9,8 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
+const lowerCase = <const T extends readonly [string, ...string[]]>(values: T) => z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(values));
+const yesNo = z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v) : v), z.boolean());
 const list = (item: z.ZodType<string>) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
@@ -21,10 +23,17 @@ export const optionSpecs = {
   topic: { group: 'kafka', schema: z.string().min(1), default: 'users_created', doc: 'Topic the ingest writes and the engines read' },
   dlqTopic: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<topic>.dlq', doc: 'Dead-letter topic for messages that fail validation' },
   partitions: { group: 'kafka', schema: positiveInt, default: '3', doc: 'Partitions of the topic when it is created' },
+  kafkaSecurityProtocol: { group: 'kafka', schema: lowerCase(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']), default: 'plaintext', doc: 'How clients talk to the brokers: plaintext, ssl (TLS), sasl_plaintext, or sasl_ssl (SASL over TLS)' },
+  kafkaSaslMechanism: { group: 'kafka', schema: lowerCase(['scram-sha-512', 'scram-sha-256', 'plain']), default: 'scram-sha-512', doc: 'SASL mechanism, with sasl_plaintext or sasl_ssl' },
+  kafkaSaslUsername: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, doc: 'SASL user, with sasl_plaintext or sasl_ssl' },
+  kafkaSaslPassword: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'SASL password (set it in the environment or an --env-file: a flag shows in the process list)' },
+  kafkaSslCa: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: 'the system CAs', doc: 'PEM file of the CA certificates the brokers are checked against, with ssl or sasl_ssl' },
   groupId: { group: 'kafka', schema: z.string().min(1), default: 'userstream-node', doc: 'Consumer group of the node engine' },
   // Cassandra
   cassandraHosts: { group: 'cassandra', schema: list(hostPort), default: '127.0.0.1:9042', doc: 'Cassandra contact points, comma-separated host:port' },
   cassandraDc: { group: 'cassandra', schema: z.string().min(1), default: 'datacenter1', doc: 'Local data centre name for the driver' },
+  cassandraUsername: { group: 'cassandra', schema: z.string().min(1).optional(), default: undefined, doc: 'Cassandra role to log in as (PasswordAuthenticator); none: no authentication' },
+  cassandraPassword: { group: 'cassandra', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'Password of --cassandra-username (set it in the environment or an --env-file: a flag shows in the process list)' },
   keyspace: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'spark_streams', doc: 'Keyspace of the users table' },
   table: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'created_users', doc: 'Table the engines write' },
   concurrency: { group: 'cassandra', schema: positiveInt, default: '64', doc: 'Maximum concurrent Cassandra writes per engine instance' },
@@ -47,7 +56,9 @@ export const optionSpecs = {
   zookeeperVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/), default: '3.9.5', doc: 'Apache ZooKeeper version run by the local stack in ZooKeeper mode' },
   zookeeperPort: { group: 'stack', schema: port, default: '2181', doc: 'ZooKeeper client port of the local stack (ZooKeeper mode)' },
   cassandraVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '5.0.9', doc: 'Apache Cassandra version run by the local stack' },
+  secure: { group: 'stack', schema: yesNo, default: 'false', boolean: true, doc: 'Local stack: Kafka also listens with SASL_SSL (SCRAM-SHA-512) on --kafka-secure-port and Cassandra requires a password; credentials and certificates are generated into <stack-home>/secrets, with a client.env for --env-file (`up --secure` uses them)' },
   kafkaPort: { group: 'stack', schema: port, default: '9092', doc: 'Kafka client port of the local stack' },
+  kafkaSecurePort: { group: 'stack', schema: port, default: '9094', doc: 'SASL_SSL client port of the local stack (with --secure)' },
   kafkaControllerPort: { group: 'stack', schema: port, default: '9093', doc: 'KRaft controller port of the local stack' },
   cassandraPort: { group: 'stack', schema: port, default: '9042', doc: 'CQL port of the local stack' },
   cassandraStoragePort: { group: 'stack', schema: port, default: '7000', doc: 'Cassandra inter-node port of the local stack' },
@@ -86,6 +97,10 @@ export interface OptionSpec {
   group: string;
   schema: z.ZodType;
   default: string | undefined;
+  /** A flag without a value (`--secure`); its variable takes true/false, 1/0, yes/no. */
+  boolean?: boolean;
+  /** Never logged or shown (passwords). */
+  secret?: boolean;
   /** How the reference shows a default that is derived from other settings. */
   shownDefault?: string;
   doc: string;

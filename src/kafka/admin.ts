@@ -1,7 +1,7 @@
 import { Admin } from '@platformatic/kafka';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { baseKafkaOptions } from './client-options.ts';
+import { baseKafkaOptions, type KafkaConnectConfig } from './client-options.ts';
 
 export interface TopicSpec {
   name: string;
@@ -31,7 +31,7 @@ export async function ensureTopics(config: Pick<Config, 'kafkaBrokers'>, topics:
 }
 
 /** True when a broker answers a metadata request within the timeout. */
-export async function kafkaAnswers(config: Pick<Config, 'kafkaBrokers'>, timeoutMs = 3000): Promise<boolean> {
+export async function kafkaAnswers(config: KafkaConnectConfig, timeoutMs = 3000): Promise<boolean> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-probe'), retries: 0, connectTimeout: timeoutMs, timeout: timeoutMs });
   try {
     await admin.metadata({ topics: [] });
@@ -57,11 +57,37 @@ export async function endOffsets(config: Pick<Config, 'kafkaBrokers'>, topic: st
 
 export function kafkaError(doing: string, config: Pick<Config, 'kafkaBrokers'>, error: unknown): UserstreamError {
   if (error instanceof UserstreamError) return error;
-  const inner = (error as Error)?.message ?? String(error);
-  return new UserstreamError(ErrorCodes.KAFKA, `${doing} on Kafka ${config.kafkaBrokers.join(',')}: ${inner}`, {
+  const { reason, auth } = kafkaReason(error);
+  return new UserstreamError(ErrorCodes.KAFKA, `${doing} on Kafka ${config.kafkaBrokers.join(',')}: ${reason}`, {
     cause: error,
-    canRetry: true,
+    // Refused credentials or an untrusted certificate stay so.
+    canRetry: !auth,
   });
+}
+
+/**
+ * The client wraps the reason a connection failed several layers deep
+ * (MultipleErrors → NetworkError → AuthenticationError → the broker's
+ * message): the outer message with the innermost reason, and whether it was
+ * a login or TLS refusal.
+ */
+export function kafkaReason(error: unknown): { reason: string; auth: boolean } {
+  const parts: string[] = [];
+  let auth = false;
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 8; depth++) {
+    const x = e as { code?: string; message?: string; serverErrorMessage?: string; cause?: unknown; errors?: unknown[] };
+    if (x.code === 'PLT_KFK_AUTHENTICATION' || /CERT|SSL|TLS/.test(x.code ?? '')) auth = true;
+    const text = (x.serverErrorMessage ?? x.message ?? String(e)).split('\n')[0]!.replace(/\.$/, '');
+    // The client's generic layers ("Cannot connect to any broker", "SASL authentication failed") say less than what they wrap.
+    if (text && !parts.some((p) => p.includes(text))) parts.push(text);
+    e = x.cause ?? x.errors?.[0];
+  }
+  const generic = new Set(['Cannot connect to any broker', 'SASL authentication failed', 'Received response with error while executing API SaslAuthenticate(v2)']);
+  const kept = parts.filter((p, i) => i === parts.length - 1 || !generic.has(p));
+  let reason = kept.join(': ') || String(error);
+  if (kept.at(-1) === 'Connection closed') reason += ' (the broker closed it: does this listener expect TLS or SASL? see --kafka-security-protocol)';
+  return { reason, auth };
 }
 
 /** End offsets per partition through an existing admin client (a missing topic has none; it is not created). */

@@ -4,6 +4,7 @@ import { cassandraService } from './cassandra.ts';
 import { kafkaService } from './kafka.ts';
 import type { ServiceDefinition } from './service.ts';
 import { postgresService } from './postgres.ts';
+import { secureClientSettings, stackSecrets } from './secrets.ts';
 import { sparkServices } from './spark.ts';
 import { zookeeperService } from './zookeeper.ts';
 
@@ -49,17 +50,20 @@ export function stackServices(config: Config, only?: string[], options: { withDe
   return all.filter((s) => wanted.has(s.name));
 }
 
-/** Client settings that point at the local stack's ports. */
-export function localStackClientConfig(
-  config: Config,
-): Pick<Config, 'kafkaBrokers' | 'cassandraHosts' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'sparkConnectUrl'> {
-  const kafka = [`127.0.0.1:${config.kafkaPort}`];
-  const cassandra = [`127.0.0.1:${config.cassandraPort}`];
+/**
+ * Client settings that point at the local stack's ports; with --secure, at
+ * its SASL_SSL listener with the generated credentials and CA.
+ */
+export function localStackClientConfig(config: Config): Partial<Config> & Pick<Config, 'kafkaBrokers' | 'cassandraHosts' | 'sparkConnectUrl'> {
+  const plain = {
+    kafkaBrokers: [`127.0.0.1:${config.kafkaPort}`],
+    cassandraHosts: [`127.0.0.1:${config.cassandraPort}`],
+  };
+  const client = config.secure ? secureClientSettings(config, stackSecrets(config.stackHome)) : plain;
   return {
-    kafkaBrokers: kafka,
-    cassandraHosts: cassandra,
-    sparkKafkaBrokers: kafka,
-    sparkCassandraHosts: cassandra,
+    ...client,
+    sparkKafkaBrokers: client.kafkaBrokers,
+    sparkCassandraHosts: client.cassandraHosts,
     sparkConnectUrl: `sc://127.0.0.1:${config.sparkConnectPort}`,
   };
 }

@@ -40,6 +40,47 @@ export interface KafkaServerOptions {
   host: string;
   /** Default partition count of auto-created topics. */
   partitions: number;
+  /** A SASL_SSL listener for clients too (the secure profile). */
+  secure?: SecureListener;
+}
+
+export interface SecureListener {
+  port: number;
+  /** PKCS12 keystore with the broker's key and certificate chain. */
+  keystore: string;
+  storePassword: string;
+}
+
+/** SCRAM mechanisms the secure listener accepts; credentials are stored per mechanism. */
+export const SCRAM_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
+
+/**
+ * The client listeners: PLAINTEXT (the broker's own, and the default for
+ * clients), and with `secure` a SASL_SSL listener named SECURE where
+ * clients log in with SCRAM over TLS. The brokers' own traffic stays on
+ * PLAINTEXT, bound to the loopback address like everything here.
+ */
+function listenerSettings(o: { host: string; port: number; secure?: SecureListener }, internal: string[]): string[] {
+  const plain = `PLAINTEXT://${o.host}:${o.port}`;
+  const secure = o.secure ? [`SECURE://${o.host}:${o.secure.port}`] : [];
+  const names = internal.map((l) => l.split(':')[0]!);
+  const map = ['PLAINTEXT:PLAINTEXT', ...names.map((n) => `${n}:PLAINTEXT`), ...(o.secure ? ['SECURE:SASL_SSL'] : [])];
+  const lines = [
+    `listeners=${[plain, ...internal, ...secure].join(',')}`,
+    `advertised.listeners=${[plain, ...secure].join(',')}`,
+    `listener.security.protocol.map=${map.join(',')}`,
+    'inter.broker.listener.name=PLAINTEXT',
+  ];
+  if (!o.secure) return lines;
+  return [
+    ...lines,
+    `listener.name.secure.sasl.enabled.mechanisms=${SCRAM_MECHANISMS.join(',')}`,
+    ...SCRAM_MECHANISMS.map((m) => `listener.name.secure.${m.toLowerCase()}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`),
+    'listener.name.secure.ssl.keystore.type=PKCS12',
+    `listener.name.secure.ssl.keystore.location=${o.secure.keystore}`,
+    `listener.name.secure.ssl.keystore.password=${o.secure.storePassword}`,
+    'listener.name.secure.ssl.client.auth=none',
+  ];
 }
 
 /**
@@ -54,11 +95,8 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
     'process.roles=broker,controller',
     `node.id=${o.nodeId}`,
     `controller.quorum.voters=${o.nodeId}@${o.host}:${o.controllerPort}`,
-    `listeners=PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${o.host}:${o.port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...listenerSettings(o, [`CONTROLLER://${o.host}:${o.controllerPort}`]),
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
     ...singleBrokerSettings(o),
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
@@ -101,6 +139,7 @@ export interface KafkaZookeeperModeOptions {
   partitions: number;
   /** ZooKeeper connection string, host:port. */
   zookeeperConnect: string;
+  secure?: SecureListener;
 }
 
 /**
@@ -114,10 +153,7 @@ export function kafkaZookeeperModeProperties(o: KafkaZookeeperModeOptions): stri
     `broker.id=${o.brokerId}`,
     `zookeeper.connect=${o.zookeeperConnect}`,
     'zookeeper.connection.timeout.ms=18000',
-    `listeners=PLAINTEXT://${o.host}:${o.port}`,
-    `advertised.listeners=PLAINTEXT://${o.host}:${o.port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    ...listenerSettings(o, []),
     ...singleBrokerSettings(o),
     '',
   ].join('\n');

@@ -5,94 +5,109 @@ import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { kafkaAnswers } from '../kafka/admin.ts';
+import { upsertScramUser } from '../kafka/scram.ts';
 import {
-  KAFKA_MAIN_CLASS, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties, kafkaZookeeperModeProperties, randomClusterId,
+  KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
+  kafkaZookeeperModeProperties, randomClusterId,
 } from './kafka-recipe.ts';
+import { APP_USER, ensureBrokerCertificate, secretFiles, secureClientSettings, stackSecrets, writeClientEnv } from './secrets.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import { fourLetterWord } from './zookeeper.ts';
 import { brokerStillRegistered } from './zookeeper-recipe.ts';
 
 const run = promisify(execFile);
+const HOST = '127.0.0.1';
 
 export type KafkaStackConfig = Pick<
   Config,
-  'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
+  | 'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
+  | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort'
 >;
 
-/** Kafka as the config asks: KRaft (the default) or a broker on ZooKeeper. */
-export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
-  return config.kafkaMode === 'zookeeper' ? kafkaZookeeperModeService(config) : kafkaKraftService(config);
+/** What each mode adds to the common broker definition. */
+interface ModeSpec {
+  version: string;
+  after?: string[];
+  ports: ServiceDefinition['ports'];
+  /** server.properties, log4j config and log folder, under the service's folders. */
+  files(ctx: PrepareContext): { properties: string; log4j: string; logDir: string };
+  properties(logDir: string, secure: SecureListener | undefined): string;
+  /** What the mode does before the broker starts (format storage, wait out a stale registration). */
+  beforeStart(ctx: PrepareContext, files: { properties: string; log4j: string; logDir: string }): Promise<void>;
 }
 
-/** Apache Kafka 3.x in ZooKeeper mode: one broker; the `zookeeper` service is its coordinator. */
-function kafkaZookeeperModeService(config: KafkaStackConfig): ServiceDefinition {
-  const host = '127.0.0.1';
-  const version = config.kafkaZookeeperVersion;
-  const files = (ctx: PrepareContext) => ({
-    properties: join(ctx.dirs.conf, 'server-zookeeper-mode.properties'),
-    log4j: join(ctx.dirs.conf, 'log4j2.properties'),
-    // Apart from the KRaft log: the two modes' metadata cannot share a folder.
-    logDir: join(ctx.dirs.data, 'zookeeper-mode'),
-  });
+/** Kafka as the config asks: KRaft (the default) or a broker on ZooKeeper; with --secure, a SASL_SSL listener too. */
+export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
+  return brokerService(config, config.kafkaMode === 'zookeeper' ? zookeeperMode(config) : kraftMode(config));
+}
+
+function brokerService(config: KafkaStackConfig, mode: ModeSpec): ServiceDefinition {
+  const secureListener = (): SecureListener | undefined =>
+    config.secure
+      ? { port: config.kafkaSecurePort, keystore: secretFiles(config.stackHome).brokerStore, storePassword: stackSecrets(config.stackHome).storePassword }
+      : undefined;
   return {
     name: 'kafka',
-    version,
-    after: ['zookeeper'],
-    artifacts: kafkaArtifacts(version),
-    ports: [{ port: config.kafkaPort, what: 'Kafka clients', flag: '--kafka-port' }],
+    version: mode.version,
+    ...(config.secure ? { variant: 'secure' } : {}),
+    ...(mode.after ? { after: mode.after } : {}),
+    artifacts: kafkaArtifacts(mode.version),
+    ports: [...mode.ports, ...(config.secure ? [{ port: config.kafkaSecurePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : [])],
     startTimeoutMs: 120_000,
     async prepare(ctx) {
-      const f = files(ctx);
-      writeFileSync(
-        f.properties,
-        kafkaZookeeperModeProperties({
-          brokerId: 1, logDir: f.logDir, port: config.kafkaPort, host, partitions: config.partitions, zookeeperConnect: `${host}:${config.zookeeperPort}`,
-        }),
-      );
-      writeFileSync(f.log4j, kafkaLog4jConfig(join(ctx.dirs.data, 'server.log')));
-      // A broker that was killed stays registered until its ZooKeeper session
-      // expires (18 s), and a new one with its id would exit at once: wait.
-      const deadline = Date.now() + 30_000;
-      while (brokerStillRegistered(await fourLetterWord(host, config.zookeeperPort, 'dump'), 1)) {
-        if (Date.now() > deadline) {
-          throw new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${host}:${config.zookeeperPort} after 30 s; is another broker using it?`);
-        }
-        ctx.reporter('waiting for the previous broker\'s ZooKeeper session to expire');
-        await new Promise((r) => setTimeout(r, 1000));
+      const f = mode.files(ctx);
+      if (config.secure) {
+        ctx.reporter('making the TLS certificate and credentials of the secure profile');
+        await ensureBrokerCertificate(config.stackHome, ctx.java!, stackSecrets(config.stackHome));
       }
+      writeFileSync(f.properties, mode.properties(f.logDir, secureListener()));
+      writeFileSync(f.log4j, kafkaLog4jConfig(join(ctx.dirs.data, 'server.log')));
+      await mode.beforeStart(ctx, f);
     },
     javaArgs(ctx) {
-      const f = files(ctx);
+      const f = mode.files(ctx);
       return [...kafkaJvmArgs({ heapMb: config.kafkaHeapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
     },
-    probe: () => kafkaAnswers({ kafkaBrokers: [`${host}:${config.kafkaPort}`] }, 2000),
+    ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionSecureKafka(config, ctx) } : {}),
+    probe: () => kafkaAnswers({ kafkaBrokers: [`${HOST}:${config.kafkaPort}`] }, 2000),
   };
 }
 
+/**
+ * The secure profile's Kafka user: its SCRAM credentials set through the
+ * broker's own listener, then one login over SASL_SSL on the secure port
+ * (TLS checked against the stack's CA) to prove the path a client takes.
+ */
+async function provisionSecureKafka(config: KafkaStackConfig, ctx: PrepareContext): Promise<void> {
+  const secrets = stackSecrets(config.stackHome);
+  ctx.reporter(`setting the SCRAM credentials of ${APP_USER}`);
+  await upsertScramUser(HOST, config.kafkaPort, APP_USER, secrets.kafkaPassword, SCRAM_MECHANISMS);
+  const client = secureClientSettings(config, secrets);
+  writeClientEnv(config, secrets);
+  // The credentials reach the broker through the metadata log: allow a moment.
+  const deadline = Date.now() + 20_000;
+  while (!(await kafkaAnswers(client, 3000))) {
+    if (Date.now() > deadline) {
+      throw new UserstreamError(ErrorCodes.STACK_START, `kafka: a SASL_SSL login as ${APP_USER} on ${client.kafkaBrokers[0]} did not succeed within 20 s; see the broker log`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Apache Kafka in KRaft mode: one process that is both broker and controller. */
-function kafkaKraftService(config: KafkaStackConfig): ServiceDefinition {
-  const host = '127.0.0.1';
-  const files = (ctx: PrepareContext) => ({
-    properties: join(ctx.dirs.conf, 'server.properties'),
-    log4j: join(ctx.dirs.conf, 'log4j2.properties'),
-    logDir: join(ctx.dirs.data, 'kraft'),
-  });
+function kraftMode(config: KafkaStackConfig): ModeSpec {
   return {
-    name: 'kafka',
     version: config.kafkaVersion,
-    artifacts: kafkaArtifacts(config.kafkaVersion),
     ports: [
       { port: config.kafkaPort, what: 'Kafka clients', flag: '--kafka-port' },
       { port: config.kafkaControllerPort, what: 'KRaft controller', flag: '--kafka-controller-port' },
     ],
-    startTimeoutMs: 120_000,
-    async prepare(ctx) {
-      const f = files(ctx);
-      writeFileSync(
-        f.properties,
-        kafkaServerProperties({ nodeId: 1, logDir: f.logDir, port: config.kafkaPort, controllerPort: config.kafkaControllerPort, host, partitions: config.partitions }),
-      );
-      writeFileSync(f.log4j, kafkaLog4jConfig(join(ctx.dirs.data, 'server.log')));
+    files: (ctx) => ({ properties: join(ctx.dirs.conf, 'server.properties'), log4j: join(ctx.dirs.conf, 'log4j2.properties'), logDir: join(ctx.dirs.data, 'kraft') }),
+    properties: (logDir, secure) =>
+      kafkaServerProperties({
+        nodeId: 1, logDir, port: config.kafkaPort, controllerPort: config.kafkaControllerPort, host: HOST, partitions: config.partitions, ...(secure ? { secure } : {}),
+      }),
+    async beforeStart(ctx, f) {
       // KRaft storage is formatted once; its meta.properties then pins the cluster id.
       if (existsSync(join(f.logDir, 'meta.properties'))) return;
       const format = kafkaFormatCommand({ configFile: f.properties, clusterId: randomClusterId() });
@@ -104,10 +119,36 @@ function kafkaKraftService(config: KafkaStackConfig): ServiceDefinition {
         throw new UserstreamError(ErrorCodes.STACK_START, `formatting Kafka storage in ${f.logDir} failed: ${why}`, { cause: error });
       }
     },
-    javaArgs(ctx) {
-      const f = files(ctx);
-      return [...kafkaJvmArgs({ heapMb: config.kafkaHeapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
+  };
+}
+
+/** Apache Kafka 3.x in ZooKeeper mode: one broker; the `zookeeper` service is its coordinator. */
+function zookeeperMode(config: KafkaStackConfig): ModeSpec {
+  return {
+    version: config.kafkaZookeeperVersion,
+    after: ['zookeeper'],
+    ports: [{ port: config.kafkaPort, what: 'Kafka clients', flag: '--kafka-port' }],
+    files: (ctx) => ({
+      properties: join(ctx.dirs.conf, 'server-zookeeper-mode.properties'),
+      log4j: join(ctx.dirs.conf, 'log4j2.properties'),
+      // Apart from the KRaft log: the two modes' metadata cannot share a folder.
+      logDir: join(ctx.dirs.data, 'zookeeper-mode'),
+    }),
+    properties: (logDir, secure) =>
+      kafkaZookeeperModeProperties({
+        brokerId: 1, logDir, port: config.kafkaPort, host: HOST, partitions: config.partitions, zookeeperConnect: `${HOST}:${config.zookeeperPort}`, ...(secure ? { secure } : {}),
+      }),
+    async beforeStart(ctx) {
+      // A broker that was killed stays registered until its ZooKeeper session
+      // expires (18 s), and a new one with its id would exit at once: wait.
+      const deadline = Date.now() + 30_000;
+      while (brokerStillRegistered(await fourLetterWord(HOST, config.zookeeperPort, 'dump'), 1)) {
+        if (Date.now() > deadline) {
+          throw new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${HOST}:${config.zookeeperPort} after 30 s; is another broker using it?`);
+        }
+        ctx.reporter('waiting for the previous broker\'s ZooKeeper session to expire');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     },
-    probe: () => kafkaAnswers({ kafkaBrokers: [`${host}:${config.kafkaPort}`] }, 2000),
   };
 }

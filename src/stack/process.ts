@@ -6,6 +6,8 @@ export interface RunInfo {
   service: string;
   pid: number;
   version: string;
+  /** The service's variant (the secure profile), if any. */
+  variant?: string;
   ports: number[];
   startedAt: string;
   /** A marker in the command line that proves the pid is still ours ('' = none: the process retitles itself). */

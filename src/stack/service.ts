@@ -17,6 +17,12 @@ export interface ServiceDirs {
 export interface ServiceDefinition {
   name: string;
   version: string;
+  /**
+   * How this run differs from the plain service at the same version (the
+   * secure profile): recorded with the pid, and a running service of another
+   * variant is not reused.
+   */
+  variant?: string;
   /** Maven coordinates whose runtime classpath runs the service. */
   artifacts: string[];
   /** Services sharing a classpath name it the same (cache/<classpath>-<version>); default: the service name. */
@@ -39,6 +45,11 @@ export interface ServiceDefinition {
   command?(ctx: PrepareContext): ServiceCommand;
   /** Needs no Java (skips the JDK check). */
   noJava?: boolean;
+  /**
+   * Runs once the probe passes, also when a running service is reused:
+   * idempotent setup that needs the service up (users, roles). Its errors fail `up`.
+   */
+  afterStart?(ctx: PrepareContext): Promise<void>;
   /** True once the service really answers (a metadata request, a CQL query). */
   probe(): Promise<boolean>;
   /** How long to wait for the probe after start. */

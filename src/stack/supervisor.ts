@@ -16,9 +16,15 @@ export interface StackReporter {
 export interface ServiceStatus {
   name: string;
   version: string;
+  variant?: string;
   state: 'running' | 'starting' | 'stopped' | 'foreign';
   pid?: number;
   ports: number[];
+}
+
+/** A service's version and variant, as `stack status` shows it: `4.1.1`, `4.1.1 secure`. */
+export function flavour(s: { version: string; variant?: string | undefined }): string {
+  return s.variant ? `${s.version} ${s.variant}` : s.version;
 }
 
 export interface UpOptions {
@@ -35,11 +41,11 @@ export async function stackUp(services: ServiceDefinition[], paths: StackPaths, 
   // (say Kafka 4 in KRaft mode when ZooKeeper mode is asked for) is not reused.
   for (const service of services) {
     const running = readRunInfo(paths.runFile(service.name));
-    if (isOurs(running) && running.version !== service.version) {
+    if (isOurs(running) && flavour(running) !== flavour(service)) {
       throw new UserstreamError(
         ErrorCodes.STACK_START,
-        `${service.name} is running as version ${running.version} (pid ${running.pid}), not the ${service.version} asked for` +
-          ` (a different version or --kafka-mode); stop it first: userstream stack down ${service.name}`,
+        `${service.name} is running as version ${flavour(running)} (pid ${running.pid}), not the ${flavour(service)} asked for` +
+          ` (a different version, --kafka-mode or --secure); stop it first: userstream stack down ${service.name}`,
       );
     }
   }
@@ -77,6 +83,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
   if (isOurs(previous)) {
     reporter.update(service.name, `already started (pid ${previous.pid}); checking it answers`);
     await waitForProbe(service, previous.pid, paths, 60_000);
+    await service.afterStart?.(context(service, paths, libDir(service, paths), undefined, reporter));
     reporter.done(service.name, `running (pid ${previous.pid}, reused)`);
     return;
   }
@@ -90,26 +97,19 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     }
   }
   const java = service.noJava ? undefined : await findJava(options.javaHome);
-  const dir = join(paths.cache, `${service.classpath ?? service.name}-${service.version}`);
-  let lib = join(dir, 'lib');
+  let classpath = libDir(service, paths);
   if (service.artifacts.length > 0) {
     reporter.update(service.name, 'resolving artifacts from Maven Central');
-    lib = await resolveClasspath({
-      dir,
+    classpath = await resolveClasspath({
+      dir: join(classpath, '..'),
       artifacts: service.artifacts,
       repo: paths.mavenRepo,
       onProgress: (n, bytes) => reporter.update(service.name, `downloading from Maven Central: ${n} files, ${(bytes / 1e6).toFixed(1)} MB`),
     });
   }
-  const ctx: PrepareContext = {
-    java,
-    paths,
-    marker: `-Duserstream.service=${service.name}`,
-    dirs: { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) },
-    reporter: (text) => reporter.update(service.name, text),
-  };
+  const ctx = context(service, paths, classpath, java, reporter);
   if (service.artifacts.length > 0) {
-    const size = classpathSize(lib);
+    const size = classpathSize(classpath);
     reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
   } else {
     reporter.update(service.name, 'preparing');
@@ -129,6 +129,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     service: service.name,
     pid,
     version: service.version,
+    ...(service.variant ? { variant: service.variant } : {}),
     ports: service.ports.map((p) => p.port),
     startedAt: new Date().toISOString(),
     marker: cmd.marker,
@@ -137,7 +138,23 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
   reporter.update(service.name, `started (pid ${pid}); waiting until it answers`);
   const started = Date.now();
   await waitForProbe(service, pid, paths, service.startTimeoutMs);
+  await service.afterStart?.(ctx);
   reporter.done(service.name, `running (pid ${pid}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Where a service's classpath is resolved: cache/<classpath>-<version>/lib. */
+function libDir(service: ServiceDefinition, paths: StackPaths): string {
+  return join(paths.cache, `${service.classpath ?? service.name}-${service.version}`, 'lib');
+}
+
+function context(service: ServiceDefinition, paths: StackPaths, lib: string, java: PrepareContext['java'], reporter: StackReporter): PrepareContext {
+  return {
+    java,
+    paths,
+    marker: `-Duserstream.service=${service.name}`,
+    dirs: { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) },
+    reporter: (text) => reporter.update(service.name, text),
+  };
 }
 
 async function waitForProbe(service: ServiceDefinition, pid: number, paths: StackPaths, timeoutMs: number): Promise<void> {
@@ -200,7 +217,9 @@ export async function stackStatus(services: ServiceDefinition[], paths: StackPat
       const ports = service.ports.map((p) => p.port);
       if (isOurs(info)) {
         const answers = await service.probe().catch(() => false);
-        return { name: service.name, version: info.version, state: answers ? 'running' : 'starting', pid: info.pid, ports: info.ports };
+        return {
+          name: service.name, version: info.version, ...(info.variant ? { variant: info.variant } : {}), state: answers ? 'running' : 'starting', pid: info.pid, ports: info.ports,
+        };
       }
       const answers = await service.probe().catch(() => false);
       return { name: service.name, version: service.version, state: answers ? 'foreign' : 'stopped', ports };

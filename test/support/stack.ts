@@ -8,6 +8,7 @@ import { connectCassandra } from '../../src/cassandra/session.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/options.ts';
 import { Admin } from '@platformatic/kafka';
+import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 
 /**
  * Config for one integration test against the real local stack (started by
@@ -26,7 +27,7 @@ export function testConfig(t: TestContext, overrides: Partial<Config> = {}): Con
     ...overrides,
   };
   t.after(async () => {
-    const admin = new Admin({ clientId: 'it-cleanup', bootstrapBrokers: config.kafkaBrokers });
+    const admin = new Admin(baseKafkaOptions(config, 'it-cleanup'));
     await admin.deleteTopics({ topics: [config.topic, config.dlqTopic] }).catch(() => {});
     await admin.close().catch(() => {});
     const client = await connectCassandra(config).catch(() => undefined);

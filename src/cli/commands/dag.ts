@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { secretFiles } from '../../stack/secrets.ts';
 import { AirflowClient, DAG_ID, TASK_ID, type DagRun } from '../../airflow/client.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
@@ -18,6 +19,8 @@ export function runConf(config: Config): Record<string, unknown> {
     source: config.source,
     kafka_brokers: config.kafkaBrokers.join(','),
     topic: config.topic,
+    // The secure local stack: the task reads the credentials from the stack's client.env.
+    ...(config.secure ? { env_file: secretFiles(config.stackHome).clientEnv } : {}),
   };
 }
 

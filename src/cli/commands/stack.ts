@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
-import { stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
+import { secretFiles } from '../../stack/secrets.ts';
+import { flavour, stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { createReporter } from '../reporter.ts';
 
@@ -34,6 +35,12 @@ export function stackCommand(): Command {
         reporter.close();
       }
       process.stdout.write(`stack is up; data and logs in ${paths.home}\n`);
+      if (config.secure) {
+        process.stdout.write(
+          `secure profile: Kafka SASL_SSL (SCRAM-SHA-512) on 127.0.0.1:${config.kafkaSecurePort}, Cassandra with PasswordAuthenticator; ` +
+            `a client's settings (with the generated passwords) are in ${secretFiles(config.stackHome).clientEnv}: userstream <command> --env-file <that file>\n`,
+        );
+      }
     });
 
   withOptions(stack.command('down').argument('[services...]', 'some of the services (default: all)'), ['stack', 'general'])
@@ -58,7 +65,7 @@ export function stackCommand(): Command {
         process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
         return;
       }
-      const rows = statuses.map((s) => [s.name, s.version, s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]);
+      const rows = statuses.map((s) => [s.name, flavour(s), s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]);
       printTable(['service', 'version', 'state', 'pid', 'ports'], rows);
     });
 

@@ -69,6 +69,9 @@ export function upCommand(): Command {
         reporter.close();
       }
 
+      if (config.secure) {
+        log.info(`secure: Kafka over SASL_SSL (${config.kafkaSaslMechanism.toUpperCase()}) at ${config.kafkaBrokers.join(',')} as ${config.kafkaSaslUsername}; Cassandra as ${config.cassandraUsername}`);
+      }
       const engine = createEngine(engineName, { config, log });
       const controller = new AbortController();
       onShutdown(() => {

@@ -18,6 +18,7 @@ import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
+import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
 import { deadLetterColumns, parsedColumns, rejectionReason, rowColumns } from './query.ts';
 import { metrics } from '../../metrics/metrics.ts';
 
@@ -26,7 +27,7 @@ export type SparkEngineConfig = Pick<
   | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions'
   | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table'
   | 'sparkConnectUrl' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts'
->;
+> & SparkConnectionConfig;
 
 export interface SparkEngineOptions {
   config: SparkEngineConfig;
@@ -185,9 +186,10 @@ export class SparkEngine {
       }
     }
 
+    const kafka = sparkKafkaOptions(c);
     const source = spark.readStream
       .format('kafka')
-      .option('kafka.bootstrap.servers', c.sparkKafkaBrokers.join(','))
+      .options(kafka)
       .option('subscribe', c.topic)
       .option('startingOffsets', 'earliest')
       .option('maxOffsetsPerTrigger', this.#maxOffsets)
@@ -198,9 +200,7 @@ export class SparkEngine {
     const cassandra = {
       keyspace: c.keyspace,
       table: c.table,
-      'spark.cassandra.connection.host': c.sparkCassandraHosts.map((h) => h.split(':')[0]).join(','),
-      'spark.cassandra.connection.port': c.sparkCassandraHosts[0]!.split(':')[1]!,
-      'spark.cassandra.connection.localDC': c.cassandraDc,
+      ...sparkCassandraOptions(c),
       // Measured on the 2-core machine (200k records): the connector's defaults
       // (5 writes in flight, one row per statement) 3.3k rows/s; more writes in
       // flight and small unlogged batches per replica set 5.6k rows/s.
@@ -227,7 +227,7 @@ export class SparkEngine {
       .filter('reason IS NOT NULL')
       .selectExpr(...deadLetterColumns())
       .writeStream.format('kafka')
-      .option('kafka.bootstrap.servers', c.sparkKafkaBrokers.join(','))
+      .options(kafka)
       .option('topic', c.dlqTopic)
       .option('checkpointLocation', names.dlqCheckpoint)
       .outputMode('append')
@@ -298,7 +298,8 @@ export class SparkEngine {
     const batch = Number(progress.batchId);
     if (this.#seen[kind].has(batch)) return;
     this.#seen[kind].add(batch);
-    const out = Number((progress.sink as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0);
+    // A sink that does not count reports -1.
+    const out = Math.max(0, Number((progress.sink as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0));
     if (kind === 'rows') {
       // Both queries read every message; count them once.
       this.stats.consumed += inputRows(progress);

@@ -1,0 +1,56 @@
+/**
+ * How the Spark cluster reaches Kafka and Cassandra, as source and sink
+ * options: the same security settings the node clients use, in the words of
+ * Kafka's Java client (`kafka.*`) and of the Cassandra connector
+ * (`spark.cassandra.*`). Pure: the engine adds them to its queries.
+ */
+import type { Config } from '../../config/options.ts';
+import { readPem } from '../../kafka/client-options.ts';
+
+export type SparkConnectionConfig = Pick<Config, 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'cassandraDc'> &
+  Partial<Pick<Config, 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>>;
+
+const LOGIN_MODULES = {
+  'scram-sha-512': 'org.apache.kafka.common.security.scram.ScramLoginModule',
+  'scram-sha-256': 'org.apache.kafka.common.security.scram.ScramLoginModule',
+  plain: 'org.apache.kafka.common.security.plain.PlainLoginModule',
+} as const;
+
+/** A JAAS option value: double-quoted, with `\` and `"` escaped. */
+function jaasQuoted(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** `kafka.*` options of the Kafka source and sink. */
+export function sparkKafkaOptions(c: SparkConnectionConfig): Record<string, string> {
+  const protocol = c.kafkaSecurityProtocol ?? 'plaintext';
+  const out: Record<string, string> = { 'kafka.bootstrap.servers': c.sparkKafkaBrokers.join(',') };
+  if (protocol === 'plaintext') return out;
+  out['kafka.security.protocol'] = protocol.toUpperCase();
+  if (protocol.startsWith('sasl_')) {
+    const mechanism = c.kafkaSaslMechanism ?? 'scram-sha-512';
+    out['kafka.sasl.mechanism'] = mechanism.toUpperCase();
+    out['kafka.sasl.jaas.config'] =
+      `${LOGIN_MODULES[mechanism]} required username=${jaasQuoted(c.kafkaSaslUsername ?? '')} password=${jaasQuoted(c.kafkaSaslPassword ?? '')};`;
+  }
+  if (protocol.endsWith('ssl') && c.kafkaSslCa) {
+    // The certificates themselves, not a path: the executors need not share the driver's files.
+    out['kafka.ssl.truststore.type'] = 'PEM';
+    out['kafka.ssl.truststore.certificates'] = readPem(c.kafkaSslCa, '--kafka-ssl-ca').toString('utf8');
+  }
+  return out;
+}
+
+/** `spark.cassandra.connection.*` and `spark.cassandra.auth.*` options of the Cassandra sink. */
+export function sparkCassandraOptions(c: SparkConnectionConfig): Record<string, string> {
+  const out: Record<string, string> = {
+    'spark.cassandra.connection.host': c.sparkCassandraHosts.map((h) => h.split(':')[0]).join(','),
+    'spark.cassandra.connection.port': c.sparkCassandraHosts[0]!.split(':')[1]!,
+    'spark.cassandra.connection.localDC': c.cassandraDc,
+  };
+  if (c.cassandraUsername && c.cassandraPassword) {
+    out['spark.cassandra.auth.username'] = c.cassandraUsername;
+    out['spark.cassandra.auth.password'] = c.cassandraPassword;
+  }
+  return out;
+}
