@@ -40,6 +40,10 @@ program
     process.stdout.write(`${configReference()}\n`);
   });
 
+// Subcommands do not inherit these: a bad flag anywhere is a CommanderError here (exit 2), not an exit inside Commander.
+const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+for (const c of everyCommand(program)) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+
 const verbose = process.argv.includes('--verbose');
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export interface FaultReport {
   engine: string;
+  /** Who ran what, when it is not just the engine (the Airflow scenario). */
+  label?: string;
   at: string;
   records: number;
   acceptedIds: number;
@@ -34,7 +36,7 @@ export function renderReliability(r: FaultReport): string {
     ...summarise(r.injected).map(([fault, count, detail]) => `| ${fault} | ${count} | ${detail} |`),
   ];
   return [
-    `Run of ${r.at.slice(0, 16).replace('T', ' ')} UTC, ${r.engine} engine: ${n(r.records)} records from the seeded source (${n(r.api.ok ?? 0)} good API answers, ${n(apiFaults.reduce((s, [, v]) => s + v, 0))} injected failures).`,
+    `Run of ${r.at.slice(0, 16).replace('T', ' ')} UTC, ${r.label ?? `${r.engine} engine`}: ${n(r.records)} records from the seeded source (${n(r.api.ok ?? 0)} good API answers, ${n(apiFaults.reduce((s, [, v]) => s + v, 0))} injected failures).`,
     '',
     ...rows,
     '',

@@ -9,7 +9,7 @@ import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
 import { baseKafkaOptions } from '../../kafka/client-options.ts';
 import { stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
-import { stackStatus } from '../../stack/supervisor.ts';
+import { flavour, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { printTable } from './stack.ts';
 
@@ -57,7 +57,7 @@ async function topicStatus(config: Config): Promise<TopicStatus> {
  */
 export function statusCommand(): Command {
   return withOptions(new Command('status'), ['kafka', 'cassandra', 'spark', 'stack', 'general'])
-    .description('the services of the local stack, the topic (end offsets, each engine\'s lag per partition, dead-lettered) and the rows in Cassandra')
+    .description('the services of the local stack, the topic (end offsets, each engine\'s lag per partition, dead-lettered) and the rows in Cassandra; exit 1 when the topic or the rows cannot be read')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, command: Command) => {
       const { config } = configFrom(command);
@@ -68,12 +68,14 @@ export function statusCommand(): Command {
           .then((client) => countRows(client, config).finally(() => client.shutdown()))
           .catch((error: Error) => error),
       ]);
+      // A part that cannot be read (no broker, a missing keyspace) is shown, and the exit code says so.
+      if (topic instanceof Error || rows instanceof Error) process.exitCode = 1;
       if (opts.json) {
         const plain = (v: unknown) => (v instanceof Error ? { error: v.message } : v);
         process.stdout.write(`${JSON.stringify({ services, topic: plain(topic), rows: plain(rows) }, null, 2)}\n`);
         return;
       }
-      printTable(['service', 'version', 'state', 'pid', 'ports'], services.map((s) => [s.name, s.version, s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]));
+      printTable(['service', 'version', 'state', 'pid', 'ports'], services.map((s) => [s.name, flavour(s), s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]));
       process.stdout.write('\n');
       const show = (n: number | null) => (n === null ? '-' : String(n));
       if (topic instanceof Error) {
