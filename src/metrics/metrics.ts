@@ -70,3 +70,9 @@ export function observeLatency(engine: string, ingestedAt: Iterable<string>, now
     if (Number.isFinite(t)) h.observe(Math.max(0, now - t) / 1000);
   }
 }
+
+/** Observes latency samples that each stand for several rows (the Spark engine's per-batch quantiles). */
+export function observeLatencySamples(engine: string, samples: Iterable<{ seconds: number; rows: number }>): void {
+  const h = metrics.latency.labels(engine);
+  for (const { seconds, rows } of samples) for (let i = 0; i < rows; i++) h.observe(seconds);
+}

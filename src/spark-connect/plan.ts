@@ -66,6 +66,10 @@ export const withColumns = (input: RelationInit, columns: [string, ExpressionIni
 
 export const limit = (input: RelationInit, n: number): RelationInit => rel({ case: 'limit', value: { input, limit: n } });
 
+/** `Dataset.observe`: named aggregate metrics of the rows that pass (per micro-batch in a streaming query's progress). */
+export const collectMetrics = (input: RelationInit, name: string, metrics: ExpressionInit[]): RelationInit =>
+  rel({ case: 'collectMetrics', value: { input, name, metrics } });
+
 /** `SELECT count(1) FROM input` as an aggregate without grouping. */
 export const countAll = (input: RelationInit): RelationInit =>
   rel({

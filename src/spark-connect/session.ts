@@ -131,6 +131,15 @@ export class DataFrame {
     return this.#with(p.limit(this.plan, n));
   }
 
+  /**
+   * Named metrics (aggregate SQL expressions) computed over the rows as they
+   * pass; a streaming query reports them per micro-batch in its progress,
+   * under `observedMetrics[name]`.
+   */
+  observe(name: string, ...expressions: string[]): DataFrame {
+    return this.#with(p.collectMetrics(this.plan, name, expressions.map(p.expr)));
+  }
+
   /** Runs the plan and returns its rows as plain objects. */
   async collect(): Promise<Row[]> {
     return tableRows(await this.toArrow());

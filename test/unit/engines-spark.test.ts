@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pipelineNames } from '../../src/engines/spark/engine.ts';
-import { RECORD_DDL, rejectionReason, rowColumns } from '../../src/engines/spark/query.ts';
+import {
+  LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
+} from '../../src/engines/spark/query.ts';
+import { collectMetrics, range } from '../../src/spark-connect/plan.ts';
 import { RECORD_FIELDS } from '../../src/record/record.ts';
 
 const base = { topic: 'users_created', keyspace: 'spark_streams', table: 'created_users', dlqTopic: 'users_created.dlq', sparkCheckpointDir: '/data/ck' };
@@ -32,4 +35,54 @@ test('the rejection check names each field in record order, id and ingested_at w
   assert.deepEqual([...order].sort((x, y) => x - y), order);
   assert.ok(sql.indexOf("'schema violation at id: expected a UUID'") < at('first_name'));
   assert.ok(sql.indexOf('empty message') < sql.indexOf('UTF-8') && sql.indexOf('UTF-8') < sql.indexOf('not JSON'));
+});
+
+/** A rows-query progress as Spark 3.5 reports it: the observed row as values + schema. */
+function progressWith(rows: number, waited: number[] | null, triggerMs: number): Record<string, unknown> {
+  return {
+    durationMs: { triggerExecution: triggerMs, addBatch: triggerMs - 10 },
+    observedMetrics: {
+      [LATENCY_OBSERVATION]: {
+        values: [rows, waited],
+        schema: { type: 'struct', fields: [{ name: 'rows', type: 'long' }, { name: 'waited_ms', type: { type: 'array', elementType: 'long' } }] },
+      },
+    },
+  };
+}
+
+test('latency of Spark rows: the observed quantiles plus the batch duration, each for its share of the rows, adding up to the batch', () => {
+  const waited = LATENCY_QUANTILES.map((_, i) => 100 * (i + 1));
+  const samples = latencySamples(progressWith(2250, waited, 4000));
+  assert.equal(samples.length, 20);
+  assert.equal(samples.reduce((n, s) => n + s.rows, 0), 2250, 'every row counted once');
+  assert.deepEqual(samples.map((s) => s.rows).slice(0, 11), Array(10).fill(113).concat([112]), '2250 = 20 × 112 + 10: the remainder spread over the first');
+  assert.equal(samples[0]!.seconds, 4.1, '100 ms waited before the batch + the 4 s the batch took');
+  assert.equal(samples[19]!.seconds, 6);
+  // Fewer rows than quantiles: no sample stands for zero rows.
+  assert.equal(latencySamples(progressWith(3, waited, 1000)).reduce((n, s) => n + s.rows, 0), 3);
+  assert.ok(latencySamples(progressWith(3, waited, 1000)).every((s) => s.rows > 0));
+});
+
+test('latency of Spark rows: nothing observed (an empty batch, an older progress, another query) gives no samples', () => {
+  assert.deepEqual(latencySamples(progressWith(0, null, 2000)), []);
+  assert.deepEqual(latencySamples({ durationMs: { triggerExecution: 10 } }), []);
+  assert.deepEqual(latencySamples({ observedMetrics: { other: { rows: 5, waited_ms: [1] } } }), []);
+  // A plain-object row (another Spark version's shape) reads the same.
+  assert.deepEqual(observedRow({ observedMetrics: { x: { rows: 2, waited_ms: [5] } } }, 'x'), { rows: 2, waited_ms: [5] });
+  assert.deepEqual(latencySamples({ observedMetrics: { [LATENCY_OBSERVATION]: { rows: 2, waited_ms: [5, 7] } } }), [
+    { seconds: 0.005, rows: 1 },
+    { seconds: 0.007, rows: 1 },
+  ]);
+});
+
+test('the observed metrics take the wait as a column (current_timestamp() is not allowed inside them) and the rows leave without it', () => {
+  const metrics = latencyMetrics();
+  assert.equal(metrics[0], 'count(1) AS rows');
+  assert.doesNotMatch(metrics.join(' '), /current_timestamp/);
+  assert.match(metrics[1]!, /^percentile_approx\(_userstream_waited_ms, array\(0\.025, .*0\.975\), 1000\) AS waited_ms$/);
+  assert.match(withWaitColumn()[1]!, /unix_millis\(current_timestamp\(\)\) - unix_millis\(ingested_at\) AS _userstream_waited_ms$/);
+  assert.deepEqual(withoutWaitColumn(), [...RECORD_FIELDS]);
+  const plan = collectMetrics(range(0n, 1n), 'm', [{ exprType: { case: 'expressionString', value: { expression: 'count(1)' } } }]);
+  assert.equal(plan.relType?.case, 'collectMetrics');
+  assert.equal((plan.relType?.value as { name: string }).name, 'm');
 });

@@ -19,8 +19,10 @@ import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
 import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
-import { deadLetterColumns, parsedColumns, rejectionReason, rowColumns } from './query.ts';
-import { metrics } from '../../metrics/metrics.ts';
+import {
+  LATENCY_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, withoutWaitColumn, withWaitColumn,
+} from './query.ts';
+import { metrics, observeLatencySamples } from '../../metrics/metrics.ts';
 
 export type SparkEngineConfig = Pick<
   Config,
@@ -217,6 +219,9 @@ export class SparkEngine {
     const rows = source
       .filter('reason IS NULL')
       .selectExpr(...rowColumns())
+      .selectExpr(...withWaitColumn())
+      .observe(LATENCY_OBSERVATION, ...latencyMetrics())
+      .selectExpr(...withoutWaitColumn())
       .writeStream.format('org.apache.spark.sql.cassandra')
       .options(cassandra)
       .option('checkpointLocation', names.rowsCheckpoint)
@@ -308,6 +313,7 @@ export class SparkEngine {
       metrics.consumed.labels('spark').inc(inputRows(progress));
       metrics.written.labels('spark').inc(out);
       metrics.batches.labels('spark').inc();
+      observeLatencySamples('spark', latencySamples(progress));
     } else {
       this.stats.deadLettered += out;
       metrics.deadLettered.labels('spark').inc(out);

@@ -87,3 +87,68 @@ export function deadLetterColumns(): string[] {
     ].join(', ')}) AS headers`,
   ];
 }
+
+/** The name under which the rows query reports its latency metrics in each micro-batch's progress. */
+export const LATENCY_OBSERVATION = 'userstream_latency';
+
+/** Quantiles of each micro-batch's wait that stand for its rows: the midpoints of 20 equal slices. */
+export const LATENCY_QUANTILES = Array.from({ length: 20 }, (_, i) => (i + 0.5) / 20);
+
+/**
+ * Aggregates the rows query observes per micro-batch: how many rows, and
+ * quantiles of how long each had waited, in ms, from its `ingested_at` to
+ * the micro-batch's start (`current_timestamp()` is the batch's time in a
+ * streaming query). The rows are written by the executors, out of the
+ * engine's sight; this is how it still knows their latency.
+ */
+export function latencyMetrics(): string[] {
+  return ['count(1) AS rows', `percentile_approx(${WAITED}, array(${LATENCY_QUANTILES.join(', ')}), 1000) AS waited_ms`];
+}
+
+/**
+ * The wait as a column of its own, added before the metrics and dropped
+ * after them: an observed aggregate may not take current_timestamp()
+ * (non-deterministic) in its argument, but may take a column computed from it.
+ */
+const WAITED = '_userstream_waited_ms';
+export function withWaitColumn(): string[] {
+  return ['*', `unix_millis(current_timestamp()) - unix_millis(ingested_at) AS ${WAITED}`];
+}
+export function withoutWaitColumn(): string[] {
+  return RECORD_FIELDS.map((f) => f);
+}
+
+/**
+ * A micro-batch's rows as latency samples, from its progress: each quantile
+ * of the wait plus the batch's own duration (the rows are committed when it
+ * ends), each standing for its share of the rows. Empty when the batch
+ * observed nothing.
+ */
+export function latencySamples(progress: Record<string, unknown>): { seconds: number; rows: number }[] {
+  const observed = observedRow(progress, LATENCY_OBSERVATION);
+  const rows = Number(observed?.rows ?? 0);
+  const waited = Array.isArray(observed?.waited_ms) ? observed.waited_ms.map(Number) : [];
+  if (!(rows > 0) || waited.length === 0 || waited.some((w) => !Number.isFinite(w))) return [];
+  const durationMs = Number((progress.durationMs as { triggerExecution?: unknown } | undefined)?.triggerExecution ?? 0) || 0;
+  // Whole rows per sample, the remainder spread over the first ones, so the samples add up to the batch.
+  const base = Math.floor(rows / waited.length);
+  const extra = rows - base * waited.length;
+  return waited
+    .map((w, i) => ({ seconds: Math.max(0, w + durationMs) / 1000, rows: base + (i < extra ? 1 : 0) }))
+    .filter((s) => s.rows > 0);
+}
+
+/**
+ * One observed-metrics row of a progress, as field → value. Spark 3.5 writes
+ * it as `{values: [...], schema: {fields: [{name}]}}`; a plain object is taken as is.
+ */
+export function observedRow(progress: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const raw = (progress.observedMetrics as Record<string, unknown> | undefined)?.[name] as
+    | { values?: unknown[]; schema?: { fields?: { name: string }[] } }
+    | Record<string, unknown>
+    | undefined;
+  if (!raw) return undefined;
+  const { values, schema } = raw as { values?: unknown[]; schema?: { fields?: { name: string }[] } };
+  if (Array.isArray(values) && Array.isArray(schema?.fields)) return Object.fromEntries(schema.fields.map((f, i) => [f.name, values[i]]));
+  return raw as Record<string, unknown>;
+}
