@@ -10,7 +10,8 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr): Sta
     const last = new Map<string, { text: string; at: number }>();
     const print = (service: string, text: string, force: boolean) => {
       const prev = last.get(service);
-      const kind = text.replace(/[\d.]+/g, '#');
+      // Counters and bars change all the time: the same kind of line at most every 5 s.
+      const kind = text.replace(/\[[#-]+\]/g, '[bar]').replace(/[\d.]+/g, '#');
       if (!force && prev && prev.text === kind && Date.now() - prev.at < 5000) return;
       last.set(service, { text: kind, at: Date.now() });
       stream.write(`${service}: ${text}\n`);

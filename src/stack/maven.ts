@@ -9,7 +9,16 @@ export interface ResolveOptions {
   artifacts: string[];
   /** Maven's local repository. */
   repo: string;
-  onProgress?: (downloaded: number, bytes: number) => void;
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+export interface DownloadProgress {
+  /** Jars of the classpath downloaded so far. */
+  jars: number;
+  /** Jars of the classpath not in the local repository when the download began; undefined if that could not be worked out. */
+  total: number | undefined;
+  /** Bytes of every file downloaded (jars, poms, Maven's own plugins). */
+  bytes: number;
 }
 
 /**
@@ -26,21 +35,46 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   writeFileSync(join(options.dir, 'pom.xml'), pom(options.artifacts));
-  const args = [
+  const common = [
     '-B', '-f', join(options.dir, 'pom.xml'),
     // Retry what failed before: without -U, Maven remembers a failed download
     // (say, while offline) and refuses to try again for a day.
     '-U',
     `-Dmaven.repo.local=${options.repo}`,
-    // Pinned: Maven 3.8's default dependency plugin is a decade old.
-    'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-    `-DoutputDirectory=${lib}`,
-    '-DincludeScope=runtime',
   ];
-  const tail: string[] = [];
-  let downloaded = 0;
+  // First the dependency tree (poms only, no jars), for how many jars the
+  // download will bring: the total of the progress bar. Best effort.
+  const treeFile = join(options.dir, 'tree.txt');
+  let missing: Set<string> | undefined;
+  const tree = await runMaven([...common, `${DEPENDENCY_PLUGIN}:tree`, '-Dscope=runtime', `-DoutputFile=${treeFile}`], () => {}).catch(() => undefined);
+  if (tree?.code === 0 && existsSync(treeFile)) {
+    missing = new Set(parseTree(readFileSync(treeFile, 'utf8')).filter((c) => !existsSync(jarPath(options.repo, c))).map(jarName));
+  }
+  let jars = 0;
   let bytes = 0;
-  const code = await new Promise<number>((resolve, reject) => {
+  options.onProgress?.({ jars, total: missing?.size, bytes });
+  const { code, tail } = await runMaven([...common, `${DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'], (line) => {
+    const m = /Downloaded from \S+: (\S+) \((\d+(?:\.\d+)?) (B|kB|MB)/.exec(line);
+    if (!m) return;
+    bytes += Number(m[2]) * (m[3] === 'MB' ? 1e6 : m[3] === 'kB' ? 1e3 : 1);
+    if (missing?.has(m[1]!.split('/').pop()!)) jars++;
+    options.onProgress?.({ jars, total: missing?.size, bytes });
+  });
+  if (code !== 0) {
+    const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, '') ?? `mvn exited with ${code}`;
+    throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `downloading ${options.artifacts.join(', ')} from Maven Central failed: ${why}`, { canRetry: true });
+  }
+  writeFileSync(marker, wanted);
+  return lib;
+}
+
+/** Pinned: Maven 3.8's default dependency plugin is a decade old. */
+const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+
+/** Runs mvn, handing each output line to `onLine`; resolves with the exit code and the last 40 lines. */
+function runMaven(args: string[], onLine: (line: string) => void): Promise<{ code: number; tail: string[] }> {
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
     let child;
     try {
       child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,24 +97,54 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
       for (const line of lines) {
         tail.push(line);
         if (tail.length > 40) tail.shift();
-        const m = /Downloaded from \S+: \S+ \((\d+(?:\.\d+)?) (B|kB|MB)/.exec(line);
-        if (m) {
-          downloaded++;
-          bytes += Number(m[1]) * (m[2] === 'MB' ? 1e6 : m[2] === 'kB' ? 1e3 : 1);
-          options.onProgress?.(downloaded, bytes);
-        }
+        onLine(line);
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('close', (c) => resolve(c ?? 1));
+    child.on('close', (c) => resolve({ code: c ?? 1, tail }));
   });
-  if (code !== 0) {
-    const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, '') ?? `mvn exited with ${code}`;
-    throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `downloading ${options.artifacts.join(', ')} from Maven Central failed: ${why}`, { canRetry: true });
+}
+
+export interface Coordinate {
+  groupId: string;
+  artifactId: string;
+  classifier: string | undefined;
+  version: string;
+}
+
+/**
+ * The jar dependencies of `mvn dependency:tree` text output: lines such as
+ * `|  +- io.netty:netty-transport-native-epoll:jar:linux-x86_64:4.1.130.Final:compile`
+ * (group:artifact:type[:classifier]:version:scope). The root (the pom) is skipped.
+ */
+export function parseTree(text: string): Coordinate[] {
+  const out: Coordinate[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^[|\\+\- ]*[+\\]- (\S+)/.exec(line);
+    if (!m) continue;
+    const parts = m[1]!.split(':');
+    if (parts[2] !== 'jar' || (parts.length !== 5 && parts.length !== 6)) continue;
+    const [groupId, artifactId, , ...rest] = parts;
+    const [classifier, version] = rest.length === 3 ? [rest[0], rest[1]] : [undefined, rest[0]];
+    out.push({ groupId: groupId!, artifactId: artifactId!, classifier, version: version! });
   }
-  writeFileSync(marker, wanted);
-  return lib;
+  return out;
+}
+
+export function jarName(c: Coordinate): string {
+  return `${c.artifactId}-${c.version}${c.classifier ? `-${c.classifier}` : ''}.jar`;
+}
+
+/** Where Maven keeps a jar in a local repository. */
+export function jarPath(repo: string, c: Coordinate): string {
+  return join(repo, ...c.groupId.split('.'), c.artifactId, c.version, jarName(c));
+}
+
+/** A text progress bar: `[######------] 37/100`. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : width;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.min(done, total)}/${total}`;
 }
 
 /** Total size of a classpath folder, for the status line. */

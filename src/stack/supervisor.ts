@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { findJava } from './java.ts';
-import { classpathSize, resolveClasspath } from './maven.ts';
+import { classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
   isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo,
@@ -104,7 +104,13 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
       dir: join(classpath, '..'),
       artifacts: service.artifacts,
       repo: paths.mavenRepo,
-      onProgress: (n, bytes) => reporter.update(service.name, `downloading from Maven Central: ${n} files, ${(bytes / 1e6).toFixed(1)} MB`),
+      onProgress: ({ jars, total, bytes }) =>
+        reporter.update(
+          service.name,
+          total === undefined
+            ? `downloading from Maven Central: ${jars} jars, ${(bytes / 1e6).toFixed(1)} MB`
+            : `downloading from Maven Central ${progressBar(jars, total)} jars, ${(bytes / 1e6).toFixed(1)} MB`,
+        ),
     });
   }
   const ctx = context(service, paths, classpath, java, reporter);
