@@ -144,10 +144,15 @@ export function secureClientSettings(
   };
 }
 
+/** Settings as the USERSTREAM_* variables that set them (lists comma-separated). */
+export function asEnvironment(settings: Partial<Config>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([key, value]) => [envName(key), Array.isArray(value) ? value.join(',') : String(value)]));
+}
+
 /** Writes client.env: the secure stack's client settings as USERSTREAM_* lines. */
 export function writeClientEnv(config: Pick<Config, 'stackHome' | 'kafkaSecurePort' | 'cassandraPort'>, secrets: StackSecrets): string {
   const file = secretFiles(config.stackHome).clientEnv;
-  const lines = Object.entries(secureClientSettings(config, secrets)).map(([key, value]) => `${envName(key)}=${Array.isArray(value) ? value.join(',') : value}`);
+  const lines = Object.entries(asEnvironment(secureClientSettings(config, secrets))).map(([name, value]) => `${name}=${value}`);
   writePrivate(file, ['# Written by `userstream stack up --secure`: how a client reaches the secure local stack.', ...lines, ''].join('\n'));
   return file;
 }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARTIFACTS } from '../support/browser.ts';
+import type { Reconciliation } from './support.ts';
 
 export interface FaultReport {
   engine: string;
@@ -70,4 +72,15 @@ export function writeReliabilityDoc(engine: string, body: string): void {
   const e = doc.indexOf(end);
   const next = s === -1 || e === -1 || e < s ? `${doc.trimEnd()}\n\n${begin}\n${body}\n${end}\n` : `${doc.slice(0, s + begin.length)}\n${body}\n${doc.slice(e)}`;
   writeFileSync(DOC, next);
+}
+
+/** The counts of a reconciliation, as a report holds them. */
+export function reconciliationCounts(r: Reconciliation): Pick<FaultReport, 'acceptedIds' | 'auditLines' | 'rows' | 'lost' | 'unexpected' | 'changed'> {
+  return { acceptedIds: r.acceptedIds.size, auditLines: r.auditLines, rows: r.rows, lost: r.lost.length, unexpected: r.unexpected.length, changed: r.changed.length };
+}
+
+/** test-results/faults-<name>.json and the <name> section of docs/RELIABILITY.md. */
+export function publishReport(name: string, report: FaultReport): void {
+  writeFileSync(join(ARTIFACTS, `faults-${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeReliabilityDoc(name, renderReliability(report));
 }

@@ -4,7 +4,9 @@
  * services, bad messages, and the reconciliation of what was accepted with
  * what landed.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Producer, stringSerializer } from '@platformatic/kafka';
@@ -173,4 +175,64 @@ export function contentDiff(row: Record<string, unknown>, record: UserRecord): s
     if (String(row[k] ?? '') !== String(v)) diffs.push(k);
   }
   return diffs;
+}
+
+/** The ids an `--audit-file` holds, one per acknowledgement (replays included). */
+export function auditLines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+export interface Reconciliation {
+  /** Distinct ids the ingest had acknowledged. */
+  acceptedIds: Set<string>;
+  auditLines: number;
+  rows: number;
+  /** Accepted, not in Cassandra. */
+  lost: string[];
+  /** In Cassandra, never accepted. */
+  unexpected: string[];
+  /** Rows that differ from what the seeded source answered: `<id>: <field> <row> ≠ <source>, …`. */
+  changed: string[];
+}
+
+/**
+ * What the ingest acknowledged (the audit file) against every row of the
+ * table, and each row against what the seeded source answers for its id
+ * (pages 1..records/page of `page` users).
+ */
+export async function reconcile(
+  client: cassandra.Client,
+  config: Pick<Config, 'keyspace' | 'table'>,
+  audit: string,
+  seeded: { seed: string; records: number; page: number },
+): Promise<Reconciliation> {
+  const acknowledged = auditLines(audit);
+  const acceptedIds = new Set(acknowledged);
+  const expected = expectedRecords(seeded.seed, seeded.records / seeded.page, seeded.page);
+  const rows = await allRows(client, config);
+  const changed: string[] = [];
+  for (const [id, row] of rows) {
+    const want = expected.get(id);
+    if (!want) changed.push(`${id}: not from the seeded pages`);
+    else {
+      const diff = contentDiff(row, want);
+      if (diff.length > 0) changed.push(`${id}: ${diff.map((f) => `${f} ${JSON.stringify(row[f])} ≠ ${JSON.stringify(want[f as keyof UserRecord])}`).join(', ')}`);
+    }
+  }
+  return {
+    acceptedIds,
+    auditLines: acknowledged.length,
+    rows: rows.size,
+    lost: [...acceptedIds].filter((id) => !rows.has(id)),
+    unexpected: [...rows.keys()].filter((id) => !acceptedIds.has(id)),
+    changed,
+  };
+}
+
+/** The promise: every seeded record accepted, each in Cassandra, nothing else there, nothing changed. */
+export function assertReconciled(r: Reconciliation, records: number, acceptedWhat: string): void {
+  assert.equal(r.acceptedIds.size, records, acceptedWhat);
+  assert.deepEqual(r.lost.slice(0, 5), [], `${r.lost.length} accepted records are not in Cassandra`);
+  assert.deepEqual(r.unexpected.slice(0, 5), [], `${r.unexpected.length} rows were never accepted`);
+  assert.deepEqual(r.changed.slice(0, 3), [], `${r.changed.length} rows differ from what the source sent`);
 }

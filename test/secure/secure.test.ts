@@ -11,7 +11,7 @@ import cassandra from 'cassandra-driver';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createApiServer } from '../../src/source/server.ts';
-import { secretFiles, secureClientSettings, stackSecrets } from '../../src/stack/secrets.ts';
+import { asEnvironment, secretFiles, secureClientSettings, stackSecrets } from '../../src/stack/secrets.ts';
 import { cliTarget, runCli } from '../support/cli.ts';
 import { cassandraFor, testConfig } from '../support/stack.ts';
 
@@ -120,12 +120,6 @@ test('the app role is not a superuser', async (t) => {
 
 /** The Kafka half of client.env, as environment variables. */
 function kafkaEnv(): NodeJS.ProcessEnv {
-  const s = secure();
-  return {
-    USERSTREAM_KAFKA_BROKERS: s.kafkaBrokers.join(','),
-    USERSTREAM_KAFKA_SECURITY_PROTOCOL: s.kafkaSecurityProtocol,
-    USERSTREAM_KAFKA_SASL_USERNAME: s.kafkaSaslUsername!,
-    USERSTREAM_KAFKA_SASL_PASSWORD: s.kafkaSaslPassword!,
-    USERSTREAM_KAFKA_SSL_CA: s.kafkaSslCa!,
-  };
+  const { kafkaBrokers, kafkaSecurityProtocol, kafkaSaslUsername, kafkaSaslPassword, kafkaSslCa } = secure();
+  return asEnvironment({ kafkaBrokers, kafkaSecurityProtocol, kafkaSaslUsername, kafkaSaslPassword, kafkaSslCa });
 }
