@@ -5,7 +5,7 @@
  * UI), the scheduler (LocalExecutor) and the DAG processor — reading the
  * repository's `airflow/dags/`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { StackPaths } from './paths.ts';
 import { ensureDatabase } from './postgres.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
+import { ensureUv, uvInstall } from './uv.ts';
 
 const run = promisify(execFile);
 
@@ -36,15 +37,16 @@ function airflowHome(paths: StackPaths, version: string): AirflowHome {
   return { venv: join(paths.cache, `airflow-${version}`, 'venv'), home: paths.data('airflow') };
 }
 
-/** Installs Airflow and the PostgreSQL provider into the virtualenv, once. */
-async function ensureVenv(config: AirflowStackConfig, h: AirflowHome, report: (text: string) => void): Promise<void> {
+/** Installs Airflow and the PostgreSQL provider into the virtualenv, once, with uv. */
+async function ensureVenv(config: AirflowStackConfig, h: AirflowHome, cache: string, report: (text: string) => void): Promise<void> {
   const marker = join(h.venv, '.installed');
   if (existsSync(marker)) return;
+  const uv = await ensureUv(config.python, cache, report);
   rmSync(h.venv, { recursive: true, force: true });
   mkdirSync(h.venv, { recursive: true });
   report(`creating a virtualenv with ${config.python}`);
   try {
-    await run(config.python, ['-m', 'venv', h.venv]);
+    await run(config.python, ['-m', 'venv', '--without-pip', h.venv]);
   } catch (error) {
     throw new UserstreamError(
       ErrorCodes.STACK_START,
@@ -52,29 +54,14 @@ async function ensureVenv(config: AirflowStackConfig, h: AirflowHome, report: (t
       { cause: error },
     );
   }
-  report(`installing apache-airflow ${config.airflowVersion} from PyPI (about a minute)`);
-  const pip = spawn(
-    join(h.venv, 'bin', 'pip'),
-    ['install', '--disable-pip-version-check', '--progress-bar', 'off', `apache-airflow==${config.airflowVersion}`, 'apache-airflow-providers-postgres'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const tail: string[] = [];
-  let collected = 0;
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (line.trim() === '') continue;
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-      if (line.startsWith('Collecting ')) report(`installing apache-airflow ${config.airflowVersion} from PyPI: ${++collected} packages`);
-    }
-  };
-  pip.stdout.on('data', onData);
-  pip.stderr.on('data', onData);
-  const code = await new Promise<number>((r) => pip.on('close', (c) => r(c ?? 1)));
-  if (code !== 0) {
-    const why = tail.filter((l) => /error/i.test(l)).slice(-2).join(' ') || tail.slice(-2).join(' ');
-    throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `installing apache-airflow ${config.airflowVersion} from PyPI failed: ${why}`, { canRetry: true });
-  }
+  await uvInstall({
+    uv,
+    python: join(h.venv, 'bin', 'python'),
+    packages: [`apache-airflow==${config.airflowVersion}`, 'apache-airflow-providers-postgres'],
+    cacheDir: join(cache, 'uv'),
+    what: `apache-airflow ${config.airflowVersion}`,
+    report,
+  });
   writeFileSync(marker, new Date().toISOString());
 }
 
@@ -148,7 +135,7 @@ export function airflowServices(config: AirflowStackConfig): ServiceDefinition[]
     startTimeoutMs: 180_000,
     async prepare(ctx) {
       const h = airflowHome(ctx.paths, config.airflowVersion);
-      await ensureVenv(config, h, ctx.reporter);
+      await ensureVenv(config, h, ctx.paths.cache, ctx.reporter);
       mkdirSync(h.home, { recursive: true });
       writeFileSync(join(h.home, 'passwords.json'), JSON.stringify({ [config.airflowUser]: config.airflowPassword }), { mode: 0o600 });
       ctx.reporter('creating the metadata database and migrating it (airflow db migrate)');
