@@ -1,6 +1,8 @@
 """The original project's DAG, with its task done by userstream (TypeScript).
 
-`user_automation` runs daily without catch-up; its one task,
+`user_automation` runs daily at midnight UTC without catch-up, and only from
+the next midnight on: switching it on (`userstream up` unpauses it to trigger
+its run) does not also start a run for the midnight that has passed. Its one task,
 `stream_data_from_api`, runs `userstream ingest` for `duration` seconds
 against the stack's Kafka. All the logic is in TypeScript; this file only
 schedules it (docs/airflow.md says why the task is not written with the
@@ -11,10 +13,10 @@ failed ingest exits non-zero and fails the task with its reason.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.providers.standard.operators.bash import BashOperator
-from airflow.sdk import DAG, Param
+from airflow.sdk import DAG, CronTriggerTimetable, Param
 
 # Set by `userstream stack up` in the scheduler's environment.
 NODE = os.environ.get("USERSTREAM_NODE", "node")
@@ -24,8 +26,10 @@ SAFE = r"^[A-Za-z0-9._:,/-]+$"
 with DAG(
     dag_id="user_automation",
     description="randomuser API -> Kafka users_created, by userstream ingest",
-    schedule="@daily",
-    start_date=datetime(2026, 1, 1),
+    # No start_date: with one, Airflow schedules the past midnight as soon as
+    # the DAG is unpaused, whatever run_immediately says; a zero window means
+    # the first scheduled run is the next midnight.
+    schedule=CronTriggerTimetable("@daily", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     default_args={
         "owner": "userstream",

@@ -69,7 +69,7 @@ export class AirflowClient {
     return (await this.#json<{ import_errors: { filename: string; stack_trace: string }[] }>('/api/v2/importErrors')).import_errors;
   }
 
-  async dag(dagId = DAG_ID): Promise<{ dag_id: string; is_paused: boolean; timetable_summary?: string | null }> {
+  async dag(dagId = DAG_ID): Promise<{ dag_id: string; is_paused: boolean; timetable_summary?: string | null; next_dagrun_run_after?: string | null }> {
     return this.#json(`/api/v2/dags/${dagId}`);
   }
 

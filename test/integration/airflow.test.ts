@@ -8,13 +8,17 @@ import { join } from 'node:path';
 import { ARTIFACTS, launchChromium } from '../support/browser.ts';
 import { cassandraFor, quietLog, testConfig, waitFor } from '../support/stack.ts';
 
-test('the DAG loads without import errors, daily and without catch-up', async (t) => {
+test('the DAG loads without import errors, daily, without catch-up, and its first scheduled run is the next midnight', async (t) => {
   const client = airflowClient(testConfig(t));
   await client.waitForDag();
   assert.deepEqual(await client.importErrors(), []);
   const dag = await client.dag();
   assert.equal(dag.dag_id, DAG_ID);
   assert.equal(dag.timetable_summary, '0 0 * * *');
+  // Not the midnight that has passed: that run would start as soon as `up`
+  // unpauses the DAG and stream beside the run `up` triggers.
+  assert.ok(dag.next_dagrun_run_after, 'the DAG has a next scheduled run');
+  assert.ok(Date.parse(dag.next_dagrun_run_after) > Date.now(), `next scheduled run ${dag.next_dagrun_run_after} is in the past`);
 });
 
 test('a triggered run streams through Kafka and its records reach Cassandra; the task log shows the summary', async (t) => {
