@@ -361,17 +361,21 @@ class Bench {
       while (stats().written < produced) await sleep(250);
       const series = sampler.rssSeries('engine');
       const processes = sampler.stop();
-      // Growth after the first minute (JIT, pools and buffers fill up first).
+      // Growth after the first minute (JIT, pools and buffers fill up first),
+      // and over the second half: V8 touching the heap pages it has committed
+      // grows RSS fast at first and then levels off; a leak goes on growing.
       const after = series.filter(([t]) => t >= 60);
       const mbPerS = slope(after);
+      const lastT = series.at(-1)?.[0] ?? 0;
+      const lateMbPerS = slope(series.filter(([t]) => t >= lastT / 2));
       const e = processes.engine!;
       this.phases.push({
         phase: 'soak', engine: 'node', offeredRate: 1000, produced, landed: stats().written,
         steady: { rows: produced, seconds: (producerEnd - start) / 1000, perSecond: produced / ((producerEnd - start) / 1000) },
         processes, perSecond: [],
-        memory: { slopeMbPerMin: mbPerS * 60, firstMb: after[0]?.[1] ?? e.firstRssMb, lastMb: e.lastRssMb, peakMb: e.peakRssMb, minutes: (producerEnd - start) / 60_000 },
+        memory: { slopeMbPerMin: mbPerS * 60, lateSlopeMbPerMin: lateMbPerS * 60, firstMb: after[0]?.[1] ?? e.firstRssMb, lastMb: e.lastRssMb, peakMb: e.peakRssMb, minutes: (producerEnd - start) / 60_000 },
       });
-      say(`  RSS ${Math.round(after[0]?.[1] ?? 0)} → ${Math.round(e.lastRssMb)} MB, ${(mbPerS * 60).toFixed(2)} MB/min`);
+      say(`  RSS ${Math.round(after[0]?.[1] ?? 0)} → ${Math.round(e.lastRssMb)} MB, ${(mbPerS * 60).toFixed(2)} MB/min after the first minute, ${(lateMbPerS * 60).toFixed(2)} MB/min in the second half`);
     } finally {
       await stopChild(engineChild);
     }

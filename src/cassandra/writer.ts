@@ -57,11 +57,13 @@ export class CassandraWriter {
 
   /** The records as requests: single rows, or rows grouped by the replicas that own them. */
   #requests(records: UserRecord[]): Params[][] {
-    const rows = records.map((r) => RECORD_FIELDS.map((f) => (f === 'ingested_at' ? new Date(r[f]) : r[f])));
+    // The id as the driver's Uuid once: it is both the parameter and what the replicas are looked up by.
+    const ids = records.map((r) => cassandra.types.Uuid.fromString(r.id));
+    const rows = records.map((r, i) => RECORD_FIELDS.map((f) => (f === 'id' ? ids[i] : f === 'ingested_at' ? new Date(r[f]) : r[f])));
     if (this.#rowsPerRequest === 1) return rows.map((r) => [r]);
     const groups = new Map<string, Params[]>();
     for (let i = 0; i < records.length; i++) {
-      const key = this.#replicaKey(records[i]!.id);
+      const key = this.#replicaKey(ids[i]!);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
       group.push(rows[i]!);
@@ -74,8 +76,8 @@ export class CassandraWriter {
   }
 
   /** The replicas of a row's partition, as a key; '' when the driver does not know the ring (yet). */
-  #replicaKey(id: string): string {
-    const hosts = this.#client.getReplicas(this.#options.keyspace, cassandra.types.Uuid.fromString(id).getBuffer());
+  #replicaKey(id: cassandra.types.Uuid): string {
+    const hosts = this.#client.getReplicas(this.#options.keyspace, id.getBuffer());
     if (!hosts || hosts.length === 0) return '';
     return hosts.map((h) => h.address).sort().join(',');
   }

@@ -25,7 +25,7 @@ const full = result([
   phase({ phase: 'max', engine: 'node', drain: { rows: 600_000, seconds: 20, perSecond: 30_000 }, processes: { engine: usage(0.7, 400) } }, 22_000),
   phase({ phase: 'rate:1000', engine: 'spark', offeredRate: 1000, latencyMs: { count: 60_000, p50: 900, p95: 3000, p99: 6000, max: 9000 } }, 1000),
   phase({ phase: 'max', engine: 'spark', processes: { 'spark-connect': usage(0.5, 1000), 'spark-executor': usage(0.8, 1500), engine: usage(0.01, 150) } }, 15_000),
-  phase({ phase: 'soak', engine: 'node', memory: { slopeMbPerMin: 0.2, firstMb: 180, lastMb: 182, peakMb: 190, minutes: 10 } }, 1000),
+  phase({ phase: 'soak', engine: 'node', memory: { slopeMbPerMin: 1.8, lateSlopeMbPerMin: 0.2, firstMb: 180, lastMb: 196, peakMb: 196, minutes: 10 } }, 1000),
 ]);
 
 test('the Cassandra ceiling is the better of its variants', () => {
@@ -47,7 +47,14 @@ test('goals compare against the ceiling and the latency and memory limits of the
   assert.equal(g['spark engine throughput ÷ raw Cassandra ceiling']!.met, false); // 15k / 35k = 43%
   assert.equal(g['node engine p99 end-to-end latency at 1,000 records/s']!.met, true);
   assert.equal(g['spark engine p99 end-to-end latency at 1,000 records/s']!.met, false);
+  // Growth that levels off (fast after the first minute, flat in the second half) is not a leak; growth that goes on is.
   assert.equal(g['node engine memory over a 10-minute run']!.met, true);
+  const soak = (memory: NonNullable<PhaseResult['memory']>) =>
+    goals(result([phase({ phase: 'soak', engine: 'node', memory }, 1000)])).find((x) => x.goal === 'node engine memory over a 10-minute run')!;
+  assert.equal(soak({ slopeMbPerMin: 1.8, lateSlopeMbPerMin: 1.7, firstMb: 180, lastMb: 196, peakMb: 196, minutes: 10 }).met, false);
+  assert.equal(soak({ slopeMbPerMin: 0.1, lateSlopeMbPerMin: 0.1, firstMb: 180, lastMb: 181, peakMb: 181, minutes: 3 }).met, false);
+  // An earlier run's result without the second-half slope claims nothing.
+  assert.equal(soak({ slopeMbPerMin: 0.2, firstMb: 180, lastMb: 182, peakMb: 190, minutes: 10 }).met, undefined);
   // Nothing measured: nothing claimed.
   assert.ok(goals(result([])).every((x) => x.met === undefined && x.measured === 'not measured'));
 });
