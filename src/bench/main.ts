@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import cassandra from 'cassandra-driver';
 import { Command, InvalidArgumentError } from 'commander';
@@ -401,13 +401,33 @@ function versions(config: Config): Record<string, string> {
   };
 }
 
-/** Phases of an earlier run this one did not measure, marked with that run's start. */
-function carried(opts: BenchOptions): PhaseResult[] {
+/** The results file a run wrote, found by its start time in the folder of another; undefined if it is not there. */
+function readRun(dir: string, startedAt: string): BenchResult | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, `${startedAt.replace(/[:.]/g, '-')}.json`), 'utf8')) as BenchResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Phases of an earlier run this one did not measure, marked with the start of
+ * the run that measured them, and the ceilings of that run: a carried engine
+ * is divided by the ceiling measured beside it, never by today's.
+ */
+export function carried(opts: Pick<BenchOptions, 'keep' | 'engines' | 'soakMinutes'>): PhaseResult[] {
   if (!opts.keep) return [];
   const earlier = JSON.parse(readFileSync(opts.keep, 'utf8')) as BenchResult;
-  return earlier.phases
+  const engines = earlier.phases
     .filter((p) => p.engine && (p.phase === 'soak' ? opts.soakMinutes === 0 : !opts.engines.includes(p.engine)))
     .map((p) => ({ ...p, carriedFrom: p.carriedFrom ?? earlier.startedAt }));
+  const ceilings: PhaseResult[] = [];
+  for (const run of new Set(engines.map((p) => p.carriedFrom))) {
+    const inEarlier = earlier.phases.filter((p) => !p.engine && p.phase.startsWith('ceiling:') && (p.carriedFrom ?? earlier.startedAt) === run);
+    const own = inEarlier.length > 0 ? inEarlier : (readRun(dirname(opts.keep), run)?.phases.filter((p) => !p.engine && !p.carriedFrom && p.phase.startsWith('ceiling:')) ?? []);
+    ceilings.push(...own.map((p) => ({ ...p, carriedFrom: run })));
+  }
+  return [...engines, ...ceilings];
 }
 
 export async function main(argv: string[]): Promise<number> {

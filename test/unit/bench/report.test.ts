@@ -53,10 +53,34 @@ test('goals compare against the ceiling and the latency and memory limits of the
     goals(result([phase({ phase: 'soak', engine: 'node', memory }, 1000)])).find((x) => x.goal === 'node engine memory over a 10-minute run')!;
   assert.equal(soak({ slopeMbPerMin: 1.8, lateSlopeMbPerMin: 1.7, firstMb: 180, lastMb: 196, peakMb: 196, minutes: 10 }).met, false);
   assert.equal(soak({ slopeMbPerMin: 0.1, lateSlopeMbPerMin: 0.1, firstMb: 180, lastMb: 181, peakMb: 181, minutes: 3 }).met, false);
+  // RSS that falls is no growth.
+  assert.equal(soak({ slopeMbPerMin: -4.6, lateSlopeMbPerMin: -5.7, firstMb: 290, lastMb: 276, peakMb: 333, minutes: 10 }).met, true);
   // An earlier run's result without the second-half slope claims nothing.
   assert.equal(soak({ slopeMbPerMin: 0.2, firstMb: 180, lastMb: 182, peakMb: 190, minutes: 10 }).met, undefined);
   // Nothing measured: nothing claimed.
   assert.ok(goals(result([])).every((x) => x.met === undefined && x.measured === 'not measured'));
+});
+
+test('an engine carried over from an earlier run is divided by the ceiling of that run, not of this one', () => {
+  const from = '2026-11-24T20:12:00.000Z';
+  const r = result([
+    phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 8 }, 18_000),
+    phase({ phase: 'drain', engine: 'node', drain: { rows: 1, seconds: 60, perSecond: 11_000 } }, 11_000),
+    phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 8, carriedFrom: from }, 47_000),
+    phase({ phase: 'drain', engine: 'spark', drain: { rows: 1, seconds: 60, perSecond: 9_400 }, carriedFrom: from }, 9_400),
+  ]);
+  const g = Object.fromEntries(goals(r).map((x) => [x.goal, x]));
+  assert.match(g['spark engine throughput ÷ raw Cassandra ceiling']!.measured, /^20% \(9,400 ÷ 47,000 rows\/s, run of 2026-11-24 20:12\)/);
+  assert.match(g['node engine throughput ÷ raw Cassandra ceiling']!.measured, /^61% \(11,000 ÷ 18,000/);
+  const md = renderMarkdown(r);
+  assert.match(md, /\| spark \(run of 2026-11-24 20:12\) \| backlog \|.*\| 20% \|/);
+  // The Ceilings table is this run's only.
+  assert.doesNotMatch(md, /\| 47,000 \|/);
+  // A carried engine whose run left no ceiling is not divided by today's.
+  const alone = result([phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 8 }, 18_000), ...r.phases.filter((p) => p.engine === 'spark')]);
+  const spark = goals(alone).find((x) => x.goal === 'spark engine throughput ÷ raw Cassandra ceiling')!;
+  assert.equal(spark.met, undefined);
+  assert.match(spark.measured, /no ceiling measured beside it/);
 });
 
 test('the markdown has the ceilings, one row per engine phase with its ratio, and the goals', () => {
@@ -81,6 +105,8 @@ test('a drain phase is the engine capacity the goal uses; carried phases say whi
   const withDrain = result([
     ...full.phases,
     phase({ phase: 'drain', engine: 'spark', drain: { rows: 1_200_000, seconds: 60, perSecond: 20_000 }, carriedFrom: '2026-11-23T10:00:00.000Z' }, 20_000),
+    // The ceiling measured in the run the drain comes from.
+    phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 8, carriedFrom: '2026-11-23T10:00:00.000Z' }, 35_000),
   ]);
   const g = goals(withDrain).find((x) => x.goal === 'spark engine throughput ÷ raw Cassandra ceiling')!;
   assert.equal(g.met, true); // 20k / 35k = 57%, the drain, not the 15k landed at max
