@@ -36,6 +36,8 @@ interface BenchOptions {
   warmup: number;
   soakMinutes: number;
   rawConcurrency: number;
+  /** Seconds of raw writes, not measured, before the Cassandra ceilings: a node just started runs its code cold. */
+  cassandraWarmup: number;
   smoke: boolean;
   out: string;
   docs: boolean;
@@ -63,19 +65,23 @@ function parseArgs(argv: string[]): BenchOptions {
     .option('--warmup <s>', 'seconds run before measuring', positive('--warmup', true), 10)
     .option('--soak-minutes <m>', 'node engine memory run at 1,000 records/s (0 skips)', positive('--soak-minutes', true), 10)
     .option('--raw-concurrency <n>', 'in-flight writes of the raw Cassandra ceiling', positive('--raw-concurrency'), 256)
+    .option('--cassandra-warmup <s>', 'seconds of raw writes, not measured, before the Cassandra ceilings (a node just started is slow for a while)', positive('--cassandra-warmup', true), 30)
     .option('--smoke', 'a few seconds per phase, node engine only, no docs: checks the bench works (CI)')
     .option('--out <dir>', 'folder for the JSON results', join(ROOT, 'bench', 'results'))
     .option('--no-docs', 'do not rewrite the table in docs/BENCHMARKS.md')
     .option('--keep <json>', "carry the phases of engines this run does not measure (and the soak, when skipped) over from an earlier run's results")
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; smoke?: boolean; out: string; docs: boolean; keep?: string }>();
+  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; cassandraWarmup: number; smoke?: boolean; out: string; docs: boolean; keep?: string }>();
   const smoke = o.smoke === true;
   const rates = o.rates.split(',').filter(Boolean).map((r) => positive('--rates')(r));
   const engines = o.engines.split(',').filter(Boolean).map(checkEngine);
   return smoke
-    ? { engines: ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: false }
-    : { engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency, smoke, out: o.out, docs: o.docs, ...(o.keep ? { keep: o.keep } : {}) };
+    ? { engines: ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, cassandraWarmup: 1, smoke, out: o.out, docs: false }
+    : {
+        engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency,
+        cassandraWarmup: o.cassandraWarmup, smoke, out: o.out, docs: o.docs, ...(o.keep ? { keep: o.keep } : {}),
+      };
 }
 
 /** Every row's accept time and Cassandra write time, read back in token ranges. */
@@ -198,6 +204,34 @@ class Bench {
     say(`  ${Math.round((total - atWarm) / seconds_)} records/s into Kafka (${total} in all)`);
   }
 
+  /** The raw writer in its own process, for `seconds` (the first `warmup` of them not measured). */
+  async rawWriter(keyspace: string, rowsPerRequest: number, seconds: number, warmup: number, sampler?: ProcSampler): Promise<{ reported: RawWriteResult; processes: PhaseResult['processes'] }> {
+    const args = {
+      cassandraHosts: this.config.cassandraHosts, cassandraDc: this.config.cassandraDc, keyspace, table: this.config.table,
+      duration: seconds, warmup, concurrency: this.opts.rawConcurrency, rowsPerRequest,
+    };
+    const writer = startChild('writer', RAW_WRITER, [JSON.stringify(args)]);
+    sampler?.track('writer', writer.pid, { born: true });
+    sampler?.start();
+    let reported: RawWriteResult | undefined;
+    writer.onLine((l) => (reported = JSON.parse(l) as RawWriteResult));
+    await succeeded(writer);
+    const processes = sampler?.stop() ?? {};
+    if (!reported) throw new Error(`bench: the raw writer reported nothing\n${writer.stderrTail()}`);
+    return { reported, processes };
+  }
+
+  /** Raw writes, not measured, so the ceilings are not those of a node still running its code cold. */
+  async warmCassandra(): Promise<void> {
+    const seconds = this.opts.cassandraWarmup;
+    if (seconds <= 0) return;
+    const { keyspace } = this.names('warm');
+    await this.dropLater(keyspace);
+    say(`warming Cassandra up: raw writes for ${seconds} s, not measured`);
+    const { reported } = await this.rawWriter(keyspace, DEFAULT_ROWS_PER_REQUEST, seconds, 0);
+    say(`  ${Math.round(reported.written / (reported.elapsedMs / 1000))} rows/s${reported.retried > 0 ? `, ${reported.retried} requests sent again` : ''}`);
+  }
+
   /** Raw writes twice: single INSERTs, and unlogged batches per replica set as the node engine sends them; the better is the ceiling. */
   async cassandraCeiling(rowsPerRequest: number): Promise<void> {
     const variant = rowsPerRequest === 1 ? 'single' : 'batched';
@@ -205,19 +239,7 @@ class Bench {
     await this.dropLater(keyspace);
     const seconds = this.opts.warmup + this.opts.duration;
     say(`ceiling: raw Cassandra writes, ${rowsPerRequest === 1 ? 'single INSERTs' : `unlogged batches of ${rowsPerRequest} rows`}, ${this.opts.rawConcurrency} requests in flight, ${seconds} s`);
-    const sampler = this.sampler();
-    const args = {
-      cassandraHosts: this.config.cassandraHosts, cassandraDc: this.config.cassandraDc, keyspace, table: this.config.table,
-      duration: seconds, warmup: this.opts.warmup, concurrency: this.opts.rawConcurrency, rowsPerRequest,
-    };
-    const writer = startChild('writer', RAW_WRITER, [JSON.stringify(args)]);
-    sampler.track('writer', writer.pid, { born: true });
-    sampler.start();
-    let reported: RawWriteResult | undefined;
-    writer.onLine((l) => (reported = JSON.parse(l) as RawWriteResult));
-    await succeeded(writer);
-    const processes = sampler.stop();
-    if (!reported) throw new Error(`bench: the raw writer reported nothing\n${writer.stderrTail()}`);
+    const { reported, processes } = await this.rawWriter(keyspace, rowsPerRequest, seconds, this.opts.warmup, this.sampler());
     // Counted by the writer (its writes after the warm-up); Cassandra's own count checks that each is a row.
     const landed = await countRows(this.cassandra, { ...this.config, keyspace });
     const steady = { rows: reported.steadyWritten, seconds: reported.steadySeconds, perSecond: reported.steadyWritten / reported.steadySeconds };
@@ -225,7 +247,7 @@ class Bench {
       phase: `ceiling:cassandra:${variant}`, offeredRate: 0, rowsPerRequest, produced: reported.written, landed, steady,
       latencyMs: reported.latencyMs, processes, perSecond: [],
     });
-    say(`  ${Math.round(steady.perSecond)} rows/s (${landed} rows)`);
+    say(`  ${Math.round(steady.perSecond)} rows/s (${landed} rows)${reported.retried > 0 ? `; ${reported.retried} requests failed and were sent again` : ''}`);
   }
 
   async startEngine(
@@ -443,6 +465,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await bench.startSource();
     await bench.producerCeiling();
+    await bench.warmCassandra();
     await bench.cassandraCeiling(1);
     await bench.cassandraCeiling(DEFAULT_ROWS_PER_REQUEST);
     for (const engine of opts.engines) {
@@ -470,6 +493,7 @@ export async function main(argv: string[]): Promise<number> {
       'engine concurrency': config.concurrency,
       'engine rows per Cassandra request': DEFAULT_ROWS_PER_REQUEST,
       'raw writer requests in flight': opts.rawConcurrency,
+      'Cassandra warm-up before the ceilings': `${opts.cassandraWarmup} s`,
       'seconds per phase': `${opts.warmup} warm-up + ${opts.duration}`,
     },
     phases: [...bench.phases, ...carried(opts)],

@@ -8,7 +8,8 @@
  *   node src/bench/raw-writer.ts '{"duration":60,"concurrency":128,...}'
  *
  * Prints one JSON line (RawWriteResult); the latency is
- * each INSERT's round trip (one in eight sampled), after the warm-up.
+ * each request's round trip (one in eight sampled, retries included), after
+ * the warm-up. A request that fails is sent again, as the engines do.
  */
 import { randomUUID } from 'node:crypto';
 import { ensureSchema } from '../cassandra/schema.ts';
@@ -35,7 +36,12 @@ export interface RawWriteResult {
   steadyWritten: number;
   steadySeconds: number;
   latencyMs: LatencySummary;
+  /** Requests that failed (a write timeout on a cold or busy node) and were sent again, as the engines' writer does. */
+  retried: number;
 }
+
+/** Attempts per request, as the engines' writer makes. */
+const ATTEMPTS = 6;
 
 export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
   const client = await connectCassandra(args, { concurrency: args.concurrency });
@@ -52,7 +58,21 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
     let written = 0;
     let steadyWritten = 0;
     let requests = 0;
+    let retried = 0;
     let n = 0;
+    const send = async (rows: unknown[][]) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (perRequest === 1) await client.execute(insert, rows[0], { prepare: true, isIdempotent: true });
+          else await client.batch(rows.map((params) => ({ query: insert, params })), { prepare: true, logged: false, isIdempotent: true });
+          return;
+        } catch (error) {
+          if (attempt >= ATTEMPTS) throw error;
+          retried++;
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        }
+      }
+    };
     const worker = async () => {
       while (performance.now() < deadline) {
         const rows = Array.from({ length: perRequest }, () => {
@@ -60,8 +80,7 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
           return RECORD_FIELDS.map((f) => (f === 'id' ? randomUUID() : f === 'ingested_at' ? new Date() : base[f]));
         });
         const t0 = performance.now();
-        if (perRequest === 1) await client.execute(insert, rows[0], { prepare: true, isIdempotent: true });
-        else await client.batch(rows.map((params) => ({ query: insert, params })), { prepare: true, logged: false, isIdempotent: true });
+        await send(rows);
         if (t0 >= measureFrom && (requests++ & 7) === 0) latencies.push(performance.now() - t0);
         written += perRequest;
         if (t0 >= measureFrom) steadyWritten += perRequest;
@@ -69,7 +88,7 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
     };
     await Promise.all(Array.from({ length: args.concurrency }, worker));
     const ended = performance.now();
-    return { written, elapsedMs: ended - started, steadyWritten, steadySeconds: (ended - measureFrom) / 1000, latencyMs: latencySummary(latencies) };
+    return { written, elapsedMs: ended - started, steadyWritten, steadySeconds: (ended - measureFrom) / 1000, latencyMs: latencySummary(latencies), retried };
   } finally {
     await client.shutdown();
   }
