@@ -423,10 +423,15 @@ function versions(config: Config): Record<string, string> {
   };
 }
 
+/** The name of a run's results file, from its start time. */
+function resultsFile(startedAt: string, smoke = false): string {
+  return `${startedAt.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`;
+}
+
 /** The results file a run wrote, found by its start time in the folder of another; undefined if it is not there. */
 function readRun(dir: string, startedAt: string): BenchResult | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, `${startedAt.replace(/[:.]/g, '-')}.json`), 'utf8')) as BenchResult;
+    return JSON.parse(readFileSync(join(dir, resultsFile(startedAt)), 'utf8')) as BenchResult;
   } catch {
     return undefined;
   }
@@ -499,7 +504,7 @@ export async function main(argv: string[]): Promise<number> {
     phases: [...bench.phases, ...carried(opts)],
   };
   mkdirSync(opts.out, { recursive: true });
-  const file = join(opts.out, `${startedAt.replace(/[:.]/g, '-')}${opts.smoke ? '-smoke' : ''}.json`);
+  const file = join(opts.out, resultsFile(startedAt, opts.smoke));
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   say(`results: ${file}`);
   const markdown = renderMarkdown(result);

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { ensureSchema } from '../cassandra/schema.ts';
 import { connectCassandra } from '../cassandra/session.ts';
+import { sendRows } from '../cassandra/writer.ts';
 import type { Config } from '../config/options.ts';
 import { toRecord } from '../record/from-random-user.ts';
 import { RECORD_FIELDS, type UserRecord } from '../record/record.ts';
@@ -40,8 +41,8 @@ export interface RawWriteResult {
   retried: number;
 }
 
-/** Attempts per request, as the engines' writer makes. */
-const ATTEMPTS = 6;
+/** Times a failed request is sent again, as the engines' writer does. */
+const RETRIES = 5;
 
 export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
   const client = await connectCassandra(args, { concurrency: args.concurrency });
@@ -60,19 +61,6 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
     let requests = 0;
     let retried = 0;
     let n = 0;
-    const send = async (rows: unknown[][]) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          if (perRequest === 1) await client.execute(insert, rows[0], { prepare: true, isIdempotent: true });
-          else await client.batch(rows.map((params) => ({ query: insert, params })), { prepare: true, logged: false, isIdempotent: true });
-          return;
-        } catch (error) {
-          if (attempt >= ATTEMPTS) throw error;
-          retried++;
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-        }
-      }
-    };
     const worker = async () => {
       while (performance.now() < deadline) {
         const rows = Array.from({ length: perRequest }, () => {
@@ -80,7 +68,7 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
           return RECORD_FIELDS.map((f) => (f === 'id' ? randomUUID() : f === 'ingested_at' ? new Date() : base[f]));
         });
         const t0 = performance.now();
-        await send(rows);
+        await sendRows(client, insert, rows, RETRIES, () => retried++);
         if (t0 >= measureFrom && (requests++ & 7) === 0) latencies.push(performance.now() - t0);
         written += perRequest;
         if (t0 >= measureFrom) steadyWritten += perRequest;

@@ -56,7 +56,7 @@ export interface Goal {
 
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const runName = (startedAt: string) => `${startedAt.slice(0, 16).replace('T', ' ')}`;
+const runName = (startedAt: string) => startedAt.slice(0, 16).replace('T', ' ');
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n >= 1000 ? `${fmt(n / 1000, 2)} s` : `${fmt(n)} ms`);
 
 /** What an engine can sustain: its drain rate on a backlog when measured, else its steady rate. */

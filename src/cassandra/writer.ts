@@ -83,17 +83,30 @@ export class CassandraWriter {
   }
 
   async #send(rows: Params[]): Promise<void> {
-    const retries = this.#options.retries ?? 5;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // Idempotent: upserts by primary key, so the driver may retry them safely.
-        if (rows.length === 1) await this.#client.execute(this.#insert, rows[0], { prepare: true, isIdempotent: true });
-        else await this.#client.batch(rows.map((params) => ({ query: this.#insert, params })), { prepare: true, logged: false, isIdempotent: true });
-        return;
-      } catch (error) {
-        if (attempt >= retries) throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-      }
+    try {
+      await sendRows(this.#client, this.#insert, rows, this.#options.retries ?? 5);
+    } catch (error) {
+      throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);
+    }
+  }
+}
+
+/**
+ * Sends rows of a prepared INSERT as one request — a single INSERT, or an
+ * unlogged batch — and sends it again after a failure (a timeout, an
+ * unavailable node), up to `retries` times with a growing pause. Idempotent:
+ * upserts by primary key.
+ */
+export async function sendRows(client: cassandra.Client, insert: string, rows: Params[], retries: number, onRetry?: () => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (rows.length === 1) await client.execute(insert, rows[0], { prepare: true, isIdempotent: true });
+      else await client.batch(rows.map((params) => ({ query: insert, params })), { prepare: true, logged: false, isIdempotent: true });
+      return;
+    } catch (error) {
+      if (attempt >= retries) throw error;
+      onRetry?.();
+      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
     }
   }
 }

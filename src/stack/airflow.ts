@@ -15,7 +15,7 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { StackPaths } from './paths.ts';
 import { ensureDatabase } from './postgres.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
-import { ensureUv, uvInstall } from './uv.ts';
+import { createVenv, ensureUv, uvInstall } from './uv.ts';
 
 const run = promisify(execFile);
 
@@ -45,15 +45,7 @@ async function ensureVenv(config: AirflowStackConfig, h: AirflowHome, cache: str
   rmSync(h.venv, { recursive: true, force: true });
   mkdirSync(h.venv, { recursive: true });
   report(`creating a virtualenv with ${config.python}`);
-  try {
-    await run(config.python, ['-m', 'venv', '--without-pip', h.venv]);
-  } catch (error) {
-    throw new UserstreamError(
-      ErrorCodes.STACK_START,
-      `cannot create a Python virtualenv with ${config.python} (need Python 3.10-3.13 with venv: apt-get install python3-venv): ${(error as Error).message.split('\n')[0]}`,
-      { cause: error },
-    );
-  }
+  await createVenv(config.python, h.venv, { withoutPip: true });
   await uvInstall({
     uv,
     python: join(h.venv, 'bin', 'python'),

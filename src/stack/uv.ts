@@ -77,6 +77,19 @@ export class UvProgress {
   }
 }
 
+/** A Python virtualenv at `dir` (`--without-pip` when uv, not pip, fills it); a clear error when Python cannot make one. */
+export async function createVenv(python: string, dir: string, options: { withoutPip?: boolean } = {}): Promise<void> {
+  try {
+    await run(python, ['-m', 'venv', ...(options.withoutPip ? ['--without-pip'] : []), dir]);
+  } catch (error) {
+    throw new UserstreamError(
+      ErrorCodes.STACK_START,
+      `cannot create a Python virtualenv with ${python} (need Python 3.10-3.13 with venv: apt-get install python3-venv): ${(error as Error).message.split('\n')[0]}`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * uv itself, in its own virtualenv in the stack's cache (pip installs it,
  * once). Returns the path of the `uv` binary.
@@ -89,15 +102,7 @@ export async function ensureUv(python: string, cache: string, report: (text: str
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(venv, { recursive: true });
   report(`installing uv ${UV_VERSION} from PyPI`);
-  try {
-    await run(python, ['-m', 'venv', venv]);
-  } catch (error) {
-    throw new UserstreamError(
-      ErrorCodes.STACK_START,
-      `cannot create a Python virtualenv with ${python} (need Python 3.10-3.13 with venv: apt-get install python3-venv): ${(error as Error).message.split('\n')[0]}`,
-      { cause: error },
-    );
-  }
+  await createVenv(python, venv);
   try {
     await run(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', `uv==${UV_VERSION}`], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
