@@ -6,7 +6,7 @@ import type { Config } from '../../src/config/options.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { ensureTopics } from '../../src/kafka/admin.ts';
 import { createRecordProducer } from '../../src/kafka/producer.ts';
-import type { UserRecord } from '../../src/record/record.ts';
+import { parseRecord, type UserRecord } from '../../src/record/record.ts';
 import { toRecord } from '../../src/record/from-random-user.ts';
 import { generateUsers } from '../../src/source/builtin/index.ts';
 import { BuiltinUserSource } from '../../src/source/open.ts';
@@ -76,8 +76,26 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     { value: Buffer.from(JSON.stringify({ ...validRecord(), post_code: 1234 })), reason: /schema violation at post_code/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: 'yesterday' })), reason: /schema violation at ingested_at/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), first_name: 'x'.repeat(70_000) })), reason: /^value is 7\d{4} bytes, over the 65536-byte limit$/ },
+    // JSON that is not an object, and text that is not JSON at all.
+    { value: Buffer.from('   '), reason: /not JSON/ },
+    { value: Buffer.from('null'), reason: /schema violation at value/ },
+    { value: Buffer.from('123'), reason: /schema violation at value/ },
+    { value: Buffer.from('"a string"'), reason: /schema violation at value/ },
+    // Fields missing, null, or of another JSON type, compact and spaced out: the first in record order is named.
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), email: undefined })), reason: /schema violation at email/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), gender: null })), reason: /schema violation at gender/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), phone: true, dob: { date: 'x' } }, null, 2)), reason: /schema violation at dob/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), id: 42 })), reason: /schema violation at id/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), picture: ['a'] })), reason: /schema violation at picture/ },
   ];
-  await producer.send({ messages: bad.map((b, i) => ({ topic: config.topic, key: `bad-${i}`, value: b.value })) });
+  // Valid records written another way: spaced out, after a newline, with an extra numeric key, a '\":5' inside a string.
+  const odd = [
+    JSON.stringify(validRecord('odd-1'), null, 2),
+    `\n\t ${JSON.stringify(validRecord('odd-2'))}`,
+    JSON.stringify({ ...validRecord('odd-3'), extra: 7 }),
+    JSON.stringify({ ...validRecord('odd-4'), address: 'said "x":5, then {"id": 1}' }),
+  ].map((text) => Buffer.from(text));
+  await producer.send({ messages: [...bad.map((b) => b.value), ...odd].map((value, i) => ({ topic: config.topic, key: `odd-${i}`, value })) });
 
   const engine = engineFor(t, name, config);
   await engine.start();
@@ -88,7 +106,7 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
 
   const client = await cassandraFor(t, config);
   await caughtUp(engine);
-  assert.equal(await countRows(client, config), 300);
+  assert.equal(await countRows(client, config), 300 + odd.length, 'the good records and the valid ones written another way');
   assert.equal(engine.stats.deadLettered, bad.length + 1);
 
   const dlq = await readTopic(config, config.dlqTopic, bad.length + 1);
@@ -96,7 +114,12 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
   for (const b of bad) {
     const entry = dlq.find((d) => d.value.equals(b.value));
     assert.ok(entry, `DLQ holds the original bytes of ${b.value.toString('hex')}`);
-    assert.match(entry.headers.get('userstream.reason') ?? '', b.reason);
+    const reason = entry.headers.get('userstream.reason') ?? '';
+    assert.match(reason, b.reason);
+    // Both engines name the same kind of problem and the same field (the node engine's parseRecord adds details).
+    const verdict = parseRecord(b.value);
+    assert.ok(!verdict.ok);
+    assert.equal(reason.split(':')[0], verdict.reason.split(':')[0], `reason for ${JSON.stringify(b.value.toString().slice(0, 60))}`);
     assert.equal(entry.headers.get('userstream.source.topic'), config.topic);
     assert.match(entry.headers.get('userstream.source.offset') ?? '', /^\d+$/);
   }
@@ -124,7 +147,7 @@ test(`${name}: an engine stopped mid-stream and started again → still exactly 
 });
 }
 
-function validRecord(): UserRecord {
-  const [user] = generateUsers({ results: 1, seed: 'valid-record' }).results;
+function validRecord(seed = 'valid-record'): UserRecord {
+  const [user] = generateUsers({ results: 1, seed }).results;
   return toRecord(user!, new Date());
 }

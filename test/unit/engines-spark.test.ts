@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pipelineNames } from '../../src/engines/spark/engine.ts';
 import {
-  LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
+  CORRUPT_COLUMN, LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, parsedColumns, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
 } from '../../src/engines/spark/query.ts';
 import { collectMetrics, range } from '../../src/spark-connect/plan.ts';
 import { RECORD_FIELDS } from '../../src/record/record.ts';
@@ -22,7 +22,9 @@ test('one pipeline, stable names: queries, checkpoints and a Spark Connect sessi
 });
 
 test('the Spark schema and columns cover every record field, in the record order', () => {
-  assert.equal(RECORD_DDL.split(', ').map((c) => c.split(' ')[0]).join(','), RECORD_FIELDS.join(','));
+  // Every field, then the column from_json fills with the text it could not parse.
+  assert.equal(RECORD_DDL.split(', ').map((c) => c.split(' ')[0]).join(','), [...RECORD_FIELDS, CORRUPT_COLUMN].join(','));
+  assert.match(parsedColumns().find((c) => c.startsWith('from_json'))!, new RegExp(`'columnNameOfCorruptRecord', '${CORRUPT_COLUMN}'`));
   assert.deepEqual(rowColumns().map((c) => c.split(' AS ').at(-1)), RECORD_FIELDS);
   assert.match(rowColumns().at(-1)!, /^CAST\(data\.ingested_at AS TIMESTAMP\)/);
 });

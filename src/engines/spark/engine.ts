@@ -20,7 +20,7 @@ import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from 
 import type { EngineStats } from '../node/engine.ts';
 import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
 import {
-  LATENCY_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, withoutWaitColumn, withWaitColumn,
+  LATENCY_OBSERVATION, PARSED_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, withoutWaitColumn, withWaitColumn,
 } from './query.ts';
 import { metrics, observeLatencySamples } from '../../metrics/metrics.ts';
 
@@ -197,6 +197,7 @@ export class SparkEngine {
       .option('maxOffsetsPerTrigger', this.#maxOffsets)
       .load()
       .selectExpr(...parsedColumns())
+      .observe(PARSED_OBSERVATION, 'count(1) AS messages')
       .selectExpr('*', `${rejectionReason()} AS reason`);
 
     const cassandra = {

@@ -6,8 +6,21 @@
  */
 import { MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
 
-/** The message schema as DDL for from_json: every field a string. */
-export const RECORD_DDL = RECORD_FIELDS.map((f) => `${f} STRING`).join(', ');
+/**
+ * The column from_json fills with the message text when it cannot parse it
+ * as a JSON object (PERMISSIVE mode), instead of leaving every field NULL
+ * with no sign of why.
+ */
+export const CORRUPT_COLUMN = '_userstream_unparsed';
+
+/**
+ * Whether some value in a message may not be a JSON string: computed once
+ * per message by one pass over its text, read by every field's check.
+ */
+const NOT_STRINGS = '_userstream_not_strings';
+
+/** The message schema as DDL for from_json: every field a string, and the unparsed text. */
+export const RECORD_DDL = [...RECORD_FIELDS, CORRUPT_COLUMN].map((f) => `${f} STRING`).join(', ');
 
 const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** ISO-8601 with a zone, as `z.string().datetime({ offset: true })` accepts. */
@@ -17,7 +30,8 @@ const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 
 /**
  * Step 1 over the Kafka source: the original bytes and where they came from,
- * the text, and the parsed struct.
+ * the text, and the parsed struct. The one JSON parse of each message is
+ * here; everything after reads its fields.
  */
 export function parsedColumns(): string[] {
   return [
@@ -28,26 +42,45 @@ export function parsedColumns(): string[] {
     'offset',
     'timestamp',
     'CAST(value AS STRING) AS json',
-    `from_json(CAST(value AS STRING), ${sqlString(RECORD_DDL)}) AS data`,
+    `from_json(CAST(value AS STRING), ${sqlString(RECORD_DDL)}, map('mode', 'PERMISSIVE', 'columnNameOfCorruptRecord', ${sqlString(CORRUPT_COLUMN)})) AS data`,
+    `${notStrings()} AS ${NOT_STRINGS}`,
   ];
 }
+
+/**
+ * The name of a count observed right after step 1. It also keeps step 1
+ * where it is: without it, Spark's optimiser pushes the filter on the
+ * rejection reason below the projection that parses, and substitutes the
+ * parse into each reference to a field, so a message was parsed once per
+ * field check (from_json was half of the executor's CPU; docs/BENCHMARKS.md).
+ * An observation is a node filters are not pushed through.
+ */
+export const PARSED_OBSERVATION = 'userstream_messages';
 
 /**
  * Step 2: why a message is rejected, or NULL when it is a valid record. The
  * checks and their order follow parseRecord: empty, UTF-8, JSON, object,
  * then each field (present and a string, `id` a UUID, `ingested_at` a time).
+ *
+ * It runs on every message in both queries, so it is written for the valid
+ * message, which must pass every check: the costly checks run only when a
+ * cheap one says they can fail. Measured (docs/BENCHMARKS.md): each RLIKE
+ * over the message decodes the whole text again, and get_json_object parses
+ * it and writes it out again.
  */
 export function rejectionReason(): string {
+  // from_json parsed an object: the message is JSON and an object. Otherwise ask why.
+  const unparsed = `(data IS NULL OR data.${CORRUPT_COLUMN} IS NOT NULL)`;
   const cases = [
     `WHEN value IS NULL OR length(value) = 0 THEN 'empty message'`,
     `WHEN length(value) > ${MAX_MESSAGE_BYTES} THEN concat('value is ', length(value), ' bytes, over the ${MAX_MESSAGE_BYTES}-byte limit')`,
-    // A cast keeps the bytes as they are; decoding replaces invalid UTF-8 with U+FFFD, so the round trip differs.
-    `WHEN encode(decode(value, 'UTF-8'), 'UTF-8') <> value THEN 'value is not valid UTF-8'`,
-    `WHEN get_json_object(json, '$') IS NULL THEN 'value is not JSON'`,
-    `WHEN NOT startswith(ltrim(json), '{') THEN 'schema violation at value: expected an object'`,
+    // A cast keeps the bytes as they are; decoding replaces invalid UTF-8 with U+FFFD, so the two differ.
+    `WHEN decode(value, 'UTF-8') <> json THEN 'value is not valid UTF-8'`,
+    `WHEN ${unparsed} AND get_json_object(json, '$') IS NULL AND trim(json) <> 'null' THEN 'value is not JSON'`,
+    `WHEN ${unparsed} THEN 'schema violation at value: expected an object'`,
     // Field by field in the record's order, as zod reports the first issue.
     ...RECORD_FIELDS.flatMap((f) => [
-      `WHEN data.${f} IS NULL OR NOT ${isJsonString(f)} THEN 'schema violation at ${f}: expected a string'`,
+      `WHEN data.${f} IS NULL OR (${NOT_STRINGS} AND NOT ${isJsonString(f)}) THEN 'schema violation at ${f}: expected a string'`,
       ...(f === 'id' ? [`WHEN NOT (data.id RLIKE ${sqlString(UUID_RE)}) THEN 'schema violation at id: expected a UUID'`] : []),
       ...(f === 'ingested_at'
         ? [`WHEN NOT (data.ingested_at RLIKE ${sqlString(ISO_TIME_RE)}) THEN 'schema violation at ingested_at: expected an ISO-8601 time'`]
@@ -65,6 +98,21 @@ export function rejectionReason(): string {
  */
 function isJsonString(field: string): string {
   return `(json RLIKE ${sqlString(`"${field}"\\s*:\\s*"`)})`;
+}
+
+/**
+ * One pass over the text for what a valid message never has: a key followed
+ * by something other than a quote (a number, true/false/null, an object or
+ * an array). Only a message that matches goes through the field-by-field
+ * string checks, which name the first field that is not a string. A valid
+ * message may match too (another key with a number, or `\\":5` inside a
+ * string); then those checks find nothing and it passes, only more slowly.
+ * The pattern starts with a literal, which Java's regex tries cheaply at
+ * each position; an alternation (naming the fields, or adding U+FFFD to
+ * spare valid messages the UTF-8 check) cost more than it saved.
+ */
+function notStrings(): string {
+  return `(json RLIKE ${sqlString('":\\s*[^"\\s]')})`;
 }
 
 /** The record columns for Cassandra: the strings as they are, `ingested_at` as a timestamp. */
