@@ -148,11 +148,21 @@ class Bench {
     return { topic: id, keyspace: id, groupId: id };
   }
 
+  /** Drops the keyspace when the run ends, whatever happens (a phase that fails leaves it behind otherwise). */
   async dropLater(keyspace: string): Promise<void> {
-    this.cleanup.push(async () => {
-      await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
-    });
+    this.cleanup.push(() => this.drop(keyspace));
   }
+
+  /**
+   * Drops a phase's keyspace as soon as the phase is measured: Cassandra
+   * compacts what a phase wrote for minutes afterwards (millions of rows
+   * after a ceiling), and that work would otherwise share the CPUs with the
+   * phases after it.
+   */
+  async drop(keyspace: string): Promise<void> {
+    await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
+  }
+
 
   async startSource(): Promise<void> {
     const port = 18000 + Math.floor(Math.random() * 2000);
@@ -229,6 +239,7 @@ class Bench {
     await this.dropLater(keyspace);
     say(`warming Cassandra up: raw writes for ${seconds} s, not measured`);
     const { reported } = await this.rawWriter(keyspace, DEFAULT_ROWS_PER_REQUEST, seconds, 0);
+    await this.drop(keyspace);
     say(`  ${Math.round(reported.written / (reported.elapsedMs / 1000))} rows/s${reported.retried > 0 ? `, ${reported.retried} requests sent again` : ''}`);
   }
 
@@ -242,6 +253,7 @@ class Bench {
     const { reported, processes } = await this.rawWriter(keyspace, rowsPerRequest, seconds, this.opts.warmup, this.sampler());
     // Counted by the writer (its writes after the warm-up); Cassandra's own count checks that each is a row.
     const landed = await countRows(this.cassandra, { ...this.config, keyspace });
+    await this.drop(keyspace);
     const steady = { rows: reported.steadyWritten, seconds: reported.steadySeconds, perSecond: reported.steadyWritten / reported.steadySeconds };
     this.phases.push({
       phase: `ceiling:cassandra:${variant}`, offeredRate: 0, rowsPerRequest, produced: reported.written, landed, steady,
@@ -300,6 +312,7 @@ class Bench {
       }
       const processes = sampler.stop();
       const rows = await readLanded(this.cassandra, names.keyspace, this.config.table);
+      await this.drop(names.keyspace);
       if (rows.length !== produced) throw new Error(`bench: ${produced} records produced but ${rows.length} rows in ${names.keyspace}`);
       const writtenAt = rows.map((r) => r.writtenAt);
       const lastWrite = writtenAt.reduce((a, b) => Math.max(a, b), -Infinity);
@@ -356,6 +369,7 @@ class Bench {
     const rows = last[1] - first[1];
     const drain = { rows, seconds: (last[0] - first[0]) / 1000, perSecond: (rows * 1000) / (last[0] - first[0]) };
     const landed = await countRows(this.cassandra, { ...this.config, keyspace: names.keyspace });
+    await this.drop(names.keyspace);
     if (landed < last[1]) throw new Error(`bench: the ${engine} engine reported ${last[1]} written but ${names.keyspace} has ${landed} rows`);
     if (last[1] === produced && rows < drain.seconds * 1000) say('  (the backlog ran out early; the window is shorter)');
     this.phases.push({

@@ -92,7 +92,10 @@ export function workerArgs(t: SparkTopology, o: { cores: number; memoryMb: numbe
  * The Connect server's settings: the driver of every query the TypeScript
  * client sends, on the standalone master, with one executor on the worker.
  */
-export function connectConf(t: SparkTopology, o: { executorMemoryMb: number; cores: number; warehouseDir: string; localDir: string }): Record<string, string | number | boolean> {
+export function connectConf(
+  t: SparkTopology,
+  o: { executorMemoryMb: number; cores: number; warehouseDir: string; localDir: string; executorLog4jFile: string },
+): Record<string, string | number | boolean> {
   return {
     'spark.master': masterUrl(t),
     'spark.app.name': 'userstream-spark-connect',
@@ -100,6 +103,10 @@ export function connectConf(t: SparkTopology, o: { executorMemoryMb: number; cor
     'spark.driver.bindAddress': t.host,
     'spark.connect.grpc.binding.port': t.connectPort,
     'spark.executor.memory': `${o.executorMemoryMb}m`,
+    // Executors log like the other processes (to a file, the chattiest loggers
+    // at WARN), not Spark's default INFO to the worker's stderr file, which
+    // grows by every Kafka consumer's lifecycle and never rotates.
+    'spark.executor.extraJavaOptions': `'-Dlog4j.configurationFile=file:${o.executorLog4jFile}'`,
     'spark.cores.max': o.cores,
     'spark.sql.shuffle.partitions': Math.max(2, o.cores * 2),
     'spark.sql.warehouse.dir': o.warehouseDir,

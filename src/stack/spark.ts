@@ -33,6 +33,11 @@ function writeLog4j(ctx: PrepareContext): void {
   writeFileSync(log4jFile(ctx), sparkLog4jConfig(join(ctx.dirs.data, 'spark.log')));
 }
 
+/** The executors' log config, written by the Connect server that starts them: they log to its data folder. */
+function executorLog4jFile(ctx: PrepareContext): string {
+  return join(ctx.dirs.conf, 'log4j2-executor.properties');
+}
+
 /**
  * Spark standalone, like the original's spark-master and spark-worker
  * containers, plus a Spark Connect server: the driver that the TypeScript
@@ -100,9 +105,11 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     startTimeoutMs: 120_000,
     async prepare(ctx) {
       writeLog4j(ctx);
+      writeFileSync(executorLog4jFile(ctx), sparkLog4jConfig(join(ctx.dirs.data, 'executor.log')));
     },
     javaArgs(ctx) {
       const conf = connectConf(t, {
+        executorLog4jFile: executorLog4jFile(ctx),
         executorMemoryMb: config.sparkExecutorMemoryMb,
         cores: WORKER_CORES,
         warehouseDir: join(ctx.dirs.data, 'warehouse'),

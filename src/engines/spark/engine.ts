@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
+import { DEFAULT_ROWS_PER_REQUEST } from '../../cassandra/writer.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
@@ -206,10 +207,13 @@ export class SparkEngine {
       ...sparkCassandraOptions(c),
       // Measured on the 2-core machine (200k records): the connector's defaults
       // (5 writes in flight, one row per statement) 3.3k rows/s; more writes in
-      // flight and small unlogged batches per replica set 5.6k rows/s.
+      // flight and small unlogged batches per replica set 5.6k rows/s. The
+      // batches hold as many rows as the node engine's: 10 rows (about 5.2 kB)
+      // went over Cassandra's 5 kB batch warning, so every batch came back
+      // with a warning the executor logged (890 MB of log in one bench run).
       'spark.cassandra.output.concurrent.writes': '32',
       'spark.cassandra.output.batch.grouping.key': 'replica_set',
-      'spark.cassandra.output.batch.size.rows': '10',
+      'spark.cassandra.output.batch.size.rows': String(DEFAULT_ROWS_PER_REQUEST),
       // A cached session outlives a Cassandra restart with a broken control
       // connection, and the next query's schema refresh then waits forever:
       // drop sessions idle for 2 s, so queries started again after a failure
