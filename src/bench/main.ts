@@ -15,7 +15,7 @@ import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/options.ts';
 import { type EngineName, checkEngine } from '../engines/index.ts';
-import { endOffsets, ensureTopics } from '../kafka/admin.ts';
+import { deleteTopicsWithPrefix, endOffsets, ensureTopics } from '../kafka/admin.ts';
 import { stackPaths } from '../stack/paths.ts';
 import { readRunInfo } from '../stack/process.ts';
 import { type Child, CLI, runCli, startChild, stopChild, succeeded } from './children.ts';
@@ -498,6 +498,8 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     if (bench.source) await stopChild(bench.source);
     for (const c of bench.cleanup) await c();
+    // The run's topics hold millions of records (gigabytes on disk).
+    await deleteTopicsWithPrefix(config, bench.names('').topic).catch((error: Error) => say(`could not delete the run's topics: ${error.message}`));
     await bench.cassandra.shutdown();
   }
 

@@ -30,6 +30,20 @@ export async function ensureTopics(config: Pick<Config, 'kafkaBrokers'>, topics:
   }
 }
 
+/** Deletes the topics whose names start with `prefix`; returns their names. */
+export async function deleteTopicsWithPrefix(config: Pick<Config, 'kafkaBrokers'>, prefix: string): Promise<string[]> {
+  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    return topics;
+  } catch (error) {
+    throw kafkaError(`deleting the topics ${prefix}*`, config, error);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
 /** True when a broker answers a metadata request within the timeout. */
 export async function kafkaAnswers(config: KafkaConnectConfig, timeoutMs = 3000): Promise<boolean> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-probe'), retries: 0, connectTimeout: timeoutMs, timeout: timeoutMs });
