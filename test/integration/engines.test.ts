@@ -87,6 +87,7 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     { value: Buffer.from(JSON.stringify({ ...validRecord(), phone: true, dob: { date: 'x' } }, null, 2)), reason: /schema violation at dob/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), id: 42 })), reason: /schema violation at id/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), picture: ['a'] })), reason: /schema violation at picture/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), post_code: 1234 }).replace('"post_code":', '"post_code"\t: ')), reason: /schema violation at post_code/ },
   ];
   // Valid records written another way: spaced out, after a newline, with an extra numeric key, a '\":5' inside a string.
   const odd = [
