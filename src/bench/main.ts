@@ -163,7 +163,6 @@ class Bench {
     await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
   }
 
-
   async startSource(): Promise<void> {
     const port = 18000 + Math.floor(Math.random() * 2000);
     this.source = startChild('source', CLI, ['api', '--port', String(port)]);

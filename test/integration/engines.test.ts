@@ -96,7 +96,8 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     JSON.stringify({ ...validRecord('odd-3'), extra: 7 }),
     JSON.stringify({ ...validRecord('odd-4'), address: 'said "x":5, then {"id": 1}' }),
   ].map((text) => Buffer.from(text));
-  await producer.send({ messages: [...bad.map((b) => b.value), ...odd].map((value, i) => ({ topic: config.topic, key: `odd-${i}`, value })) });
+  const messages = [...bad.map((b, i) => ({ key: `bad-${i}`, value: b.value })), ...odd.map((value, i) => ({ key: `odd-${i}`, value }))];
+  await producer.send({ messages: messages.map((m) => ({ topic: config.topic, ...m })) });
 
   const engine = engineFor(t, name, config);
   await engine.start();
