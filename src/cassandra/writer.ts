@@ -35,24 +35,56 @@ export class CassandraWriter {
   readonly #options: WriterOptions;
   readonly #insert: string;
   readonly #rowsPerRequest: number;
+  readonly #slots: Slots;
+  /** Resolves once the latest call has sent every request it will send. */
+  #issued: Promise<void> = Promise.resolve();
 
   constructor(client: cassandra.Client, options: WriterOptions) {
     this.#client = client;
     this.#options = options;
     this.#rowsPerRequest = Math.max(1, options.rowsPerRequest ?? DEFAULT_ROWS_PER_REQUEST);
+    this.#slots = new Slots(Math.max(1, options.concurrency));
     const cols = RECORD_FIELDS.join(', ');
     const marks = RECORD_FIELDS.map(() => '?').join(', ');
     this.#insert = `INSERT INTO ${options.keyspace}.${options.table} (${cols}) VALUES (${marks})`;
   }
 
-  /** Resolves when every record is written; rejects if any could not be, after retries. */
+  /**
+   * Resolves when every record is written; rejects if any could not be, after
+   * retries. Calls may overlap: they share the `concurrency` limit, and a
+   * second batch fills the slots the first one's tail leaves free. After a failure a call sends nothing
+   * more and rejects once its requests in flight have finished.
+   */
   async writeBatch(records: UserRecord[]): Promise<void> {
     const requests = this.#requests(records);
-    let next = 0;
-    const worker = async () => {
-      while (next < requests.length) await this.#send(requests[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, requests.length) }, worker));
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    // A call sends its requests once every earlier call has sent all of its
+    // own: the earlier batch finishes first, as its commit comes first.
+    const before = this.#issued;
+    const issued = Promise.withResolvers<void>();
+    this.#issued = issued.promise;
+    await before;
+    try {
+      for (const request of requests) {
+        await this.#slots.acquire();
+        if (failure) {
+          this.#slots.release();
+          break;
+        }
+        const sent: Promise<void> = this.#send(request)
+          .catch((error: unknown) => void (failure ??= { error }))
+          .finally(() => {
+            inFlight.delete(sent);
+            this.#slots.release();
+          });
+        inFlight.add(sent);
+      }
+    } finally {
+      issued.resolve();
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
   }
 
   /** The records as requests: single rows, or rows grouped by the replicas that own them. */
@@ -61,9 +93,11 @@ export class CassandraWriter {
     const ids = records.map((r) => cassandra.types.Uuid.fromString(r.id));
     const rows = records.map((r, i) => RECORD_FIELDS.map((f) => (f === 'id' ? ids[i] : f === 'ingested_at' ? new Date(r[f]) : r[f])));
     if (this.#rowsPerRequest === 1) return rows.map((r) => [r]);
+    // One node owns every row: no need to hash each id to find its replicas.
+    const oneNode = this.#client.hosts.length === 1;
     const groups = new Map<string, Params[]>();
     for (let i = 0; i < records.length; i++) {
-      const key = this.#replicaKey(ids[i]!);
+      const key = oneNode ? '' : this.#replicaKey(ids[i]!);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
       group.push(rows[i]!);
@@ -88,6 +122,31 @@ export class CassandraWriter {
     } catch (error) {
       throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);
     }
+  }
+}
+
+/** A counting semaphore whose waiters are served first come, first served. */
+export class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  /** Resolves when a slot is taken; give it back with `release`. */
+  acquire(): Promise<void> {
+    if (this.#free > 0 && this.#waiting.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
   }
 }
 

@@ -36,7 +36,7 @@ export const optionSpecs = {
   cassandraPassword: { group: 'cassandra', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'Password of --cassandra-username (set it in the environment or an --env-file: a flag shows in the process list)' },
   keyspace: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'spark_streams', doc: 'Keyspace of the users table' },
   table: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'created_users', doc: 'Table the engines write' },
-  concurrency: { group: 'cassandra', schema: positiveInt, default: '64', doc: 'Maximum concurrent Cassandra writes per engine instance' },
+  concurrency: { group: 'cassandra', schema: positiveInt, default: '256', doc: 'Maximum concurrent Cassandra writes per engine instance' },
   // Source and ingest
   source: { group: 'ingest', schema: z.string().refine((s) => s === 'auto' || s === 'builtin' || /^https?:\/\//.test(s), 'expected auto, builtin or an http(s) URL'), default: 'auto', doc: 'Where users come from: auto (randomuser.me when reachable, else built-in), builtin, or an API URL' },
   apiUrl: { group: 'ingest', schema: z.string().url(), default: 'https://randomuser.me/api/', doc: 'The randomuser.me API tried by --source auto' },
