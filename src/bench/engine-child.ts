@@ -6,6 +6,7 @@
  *
  *   node src/bench/engine-child.ts <engine> '<config overrides as JSON>'
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../config/load.ts';
 import { checkEngine, createEngine } from '../engines/index.ts';
@@ -22,6 +23,18 @@ const emit = (o: object) => process.stdout.write(`${JSON.stringify(o, (_k, v: un
 process.once('SIGTERM', () => void engine.stop());
 process.once('SIGINT', () => void engine.stop());
 
+// The heap in use right after each full collection: what is still reachable
+// then is what the engine holds, so a leak shows as growth here, while RSS
+// also moves with how much of its heap V8 keeps committed.
+let heapAfterGc: { mb: number; gcs: number } | undefined;
+const gcs = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+    heapAfterGc = { mb: process.memoryUsage().heapUsed / 2 ** 20, gcs: (heapAfterGc?.gcs ?? 0) + 1 };
+  }
+});
+gcs.observe({ entryTypes: ['gc'] });
+
 await engine.start();
 emit({ ready: true });
 let polling = false;
@@ -30,7 +43,7 @@ const timer = setInterval(() => {
   polling = true;
   engine
     .lag()
-    .then((lag) => emit({ ...engine.stats, lag, memory: process.memoryUsage() }))
+    .then((lag) => emit({ ...engine.stats, lag, memory: process.memoryUsage(), ...(heapAfterGc ? { heapAfterGc } : {}) }))
     .catch(() => emit({ ...engine.stats }))
     .finally(() => (polling = false));
 }, statsMs);
@@ -38,6 +51,7 @@ try {
   await engine.finished;
 } finally {
   clearInterval(timer);
+  gcs.disconnect();
 }
 emit({ stopped: true, ...engine.stats });
 process.exit(0);

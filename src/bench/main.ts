@@ -264,25 +264,33 @@ class Bench {
   async startEngine(
     engine: EngineName,
     names: { topic: string; keyspace: string; groupId: string },
-  ): Promise<{ child: Child; stats: () => { written: number }; series: [number, number][] }> {
+  ): Promise<{ child: Child; stats: () => { written: number }; series: [number, number][]; heapAfterGc: [number, number][] }> {
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const overrides = { topic: names.topic, keyspace: names.keyspace, groupId: names.groupId };
     const child = startChild(`${engine} engine`, ENGINE_CHILD, [engine, JSON.stringify(overrides)]);
     let last = { written: 0 };
     const series: [number, number][] = [];
+    /** [time, MB]: the heap in use after the latest full collection, at each report that follows a new one. */
+    const heapAfterGc: [number, number][] = [];
+    let collections = 0;
     const ready = new Promise<void>((resolve, reject) => {
       child.onLine((line) => {
-        const o = JSON.parse(line) as { ready?: boolean; written?: number };
+        const o = JSON.parse(line) as { ready?: boolean; written?: number; heapAfterGc?: { mb: number; gcs: number } };
         if (o.ready) resolve();
         if (o.written !== undefined) {
           last = o as { written: number };
           series.push([Date.now(), o.written]);
         }
+        const gc = o.heapAfterGc;
+        if (gc && gc.gcs !== collections) {
+          collections = gc.gcs;
+          heapAfterGc.push([Date.now(), gc.mb]);
+        }
       });
       void child.exited.then(() => reject(new Error(`bench: the ${engine} engine exited before it was ready\n${child.stderrTail()}`)));
     });
     await ready;
-    return { child, stats: () => last, series };
+    return { child, stats: () => last, series, heapAfterGc };
   }
 
   async enginePhase(engine: EngineName, rate: number): Promise<void> {
@@ -383,7 +391,7 @@ class Bench {
     const names = this.names('node_soak');
     await this.dropLater(names.keyspace);
     say(`node engine memory: ${minutes} min at 1,000 records/s`);
-    const { child: engineChild, stats } = await this.startEngine('node', names);
+    const { child: engineChild, stats, heapAfterGc } = await this.startEngine('node', names);
     try {
       const sampler = this.sampler('node');
       sampler.track('engine', engineChild.pid, { born: true });
@@ -404,13 +412,22 @@ class Bench {
       const lastT = series.at(-1)?.[0] ?? 0;
       const lateMbPerS = slope(series.filter(([t]) => t >= lastT / 2));
       const e = processes.engine!;
+      // The heap after each full collection, from the end of the first minute.
+      const heap = heapAfterGc.map(([at, mb]): [number, number] => [(at - start) / 1000, mb]).filter(([t]) => t >= 60);
+      const heapAfterGcStats = heap.length >= 2
+        ? { slopeMbPerMin: slope(heap) * 60, firstMb: heap[0]![1], lastMb: heap.at(-1)![1], samples: heap.length }
+        : undefined;
       this.phases.push({
         phase: 'soak', engine: 'node', offeredRate: 1000, produced, landed: stats().written,
         steady: { rows: produced, seconds: (producerEnd - start) / 1000, perSecond: produced / ((producerEnd - start) / 1000) },
         processes, perSecond: [],
-        memory: { slopeMbPerMin: mbPerS * 60, lateSlopeMbPerMin: lateMbPerS * 60, firstMb: after[0]?.[1] ?? e.firstRssMb, lastMb: e.lastRssMb, peakMb: e.peakRssMb, minutes: (producerEnd - start) / 60_000 },
+        memory: { slopeMbPerMin: mbPerS * 60, lateSlopeMbPerMin: lateMbPerS * 60, firstMb: after[0]?.[1] ?? e.firstRssMb, lastMb: e.lastRssMb, peakMb: e.peakRssMb, minutes: (producerEnd - start) / 60_000,
+          ...(heapAfterGcStats ? { heapAfterGc: heapAfterGcStats } : {}),
+          rssSeries: series.filter((_, i) => i % 10 === 0).map(([t, mb]) => [Math.round(t), Math.round(mb)]),
+        },
       });
       say(`  RSS ${Math.round(after[0]?.[1] ?? 0)} → ${Math.round(e.lastRssMb)} MB, ${(mbPerS * 60).toFixed(2)} MB/min after the first minute, ${(lateMbPerS * 60).toFixed(2)} MB/min in the second half`);
+      if (heapAfterGcStats) say(`  heap after full collections ${Math.round(heapAfterGcStats.firstMb)} → ${Math.round(heapAfterGcStats.lastMb)} MB, ${heapAfterGcStats.slopeMbPerMin.toFixed(2)} MB/min (${heapAfterGcStats.samples} samples)`);
     } finally {
       await stopChild(engineChild);
     }

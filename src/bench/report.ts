@@ -34,6 +34,14 @@ export interface PhaseResult {
     lastMb: number;
     peakMb: number;
     minutes: number;
+    /**
+     * The heap in use right after each full garbage collection, after the
+     * first minute: what the engine still holds. A leak grows it; V8 keeping
+     * more or less of its heap committed moves RSS but not this.
+     */
+    heapAfterGc?: { slopeMbPerMin: number; firstMb: number; lastMb: number; samples: number };
+    /** RSS over the run, [seconds, MB], every tenth sample. */
+    rssSeries?: [number, number][];
   };
 }
 
@@ -113,7 +121,10 @@ export function goals(result: BenchResult): Goal[] {
     target: 'flat (< 1 MB/min RSS growth over the second half of the run)',
     measured: m
       ? `${m.lateSlopeMbPerMin === undefined ? 'second half not measured' : `${fmt(m.lateSlopeMbPerMin, 2)} MB/min in the second half`}, ` +
-        `${fmt(m.slopeMbPerMin, 2)} MB/min after the first minute, over ${fmt(m.minutes, 1)} min (RSS ${fmt(m.firstMb)} → ${fmt(m.lastMb)} MB, peak ${fmt(m.peakMb)} MB)`
+        `${fmt(m.slopeMbPerMin, 2)} MB/min after the first minute, over ${fmt(m.minutes, 1)} min (RSS ${fmt(m.firstMb)} → ${fmt(m.lastMb)} MB, peak ${fmt(m.peakMb)} MB)` +
+        (m.heapAfterGc
+          ? `; heap after full collections ${fmt(m.heapAfterGc.firstMb)} → ${fmt(m.heapAfterGc.lastMb)} MB, ${fmt(m.heapAfterGc.slopeMbPerMin, 2)} MB/min (${m.heapAfterGc.samples} samples)`
+          : '')
       : 'not measured',
     met: m && m.lateSlopeMbPerMin !== undefined ? m.minutes >= 10 && m.lateSlopeMbPerMin < 1 : undefined,
   });

@@ -55,6 +55,13 @@ test('goals compare against the ceiling and the latency and memory limits of the
   assert.equal(soak({ slopeMbPerMin: 0.1, lateSlopeMbPerMin: 0.1, firstMb: 180, lastMb: 181, peakMb: 181, minutes: 3 }).met, false);
   // RSS that falls is no growth.
   assert.equal(soak({ slopeMbPerMin: -4.6, lateSlopeMbPerMin: -5.7, firstMb: 290, lastMb: 276, peakMb: 333, minutes: 10 }).met, true);
+  // The heap after full collections is reported beside RSS; the verdict stays RSS's.
+  const withHeap = soak({
+    slopeMbPerMin: 1.8, lateSlopeMbPerMin: 1.7, firstMb: 180, lastMb: 196, peakMb: 196, minutes: 10,
+    heapAfterGc: { slopeMbPerMin: 0.01, firstMb: 42.2, lastMb: 42.1, samples: 12 },
+  });
+  assert.equal(withHeap.met, false);
+  assert.match(withHeap.measured, /heap after full collections 42 → 42 MB, 0\.01 MB\/min \(12 samples\)/);
   // An earlier run's result without the second-half slope claims nothing.
   assert.equal(soak({ slopeMbPerMin: 0.2, firstMb: 180, lastMb: 182, peakMb: 190, minutes: 10 }).met, undefined);
   // Nothing measured: nothing claimed.
