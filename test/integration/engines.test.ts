@@ -88,6 +88,16 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     { value: Buffer.from(JSON.stringify({ ...validRecord(), id: 42 })), reason: /schema violation at id/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), picture: ['a'] })), reason: /schema violation at picture/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), post_code: 1234 }).replace('"post_code":', '"post_code"\t: ')), reason: /schema violation at post_code/ },
+    // JSON the lenient way (Spark's readers take single quotes and NaN), and `null` after a newline.
+    { value: Buffer.from(JSON.stringify(validRecord()).replaceAll('"', "'")), reason: /not JSON/ },
+    { value: Buffer.from(JSON.stringify(validRecord()).replace(/"post_code":"[^"]*"/, '"post_code":NaN')), reason: /not JSON/ },
+    { value: Buffer.from('\n null\t'), reason: /schema violation at value/ },
+    // Written the producer's way but for one flaw: a control character as is, an escape JSON lacks, invalid UTF-8, an id and a time cut short.
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), last_name: 'a\u0001b' }).replace('\\u0001', '\u0001')), reason: /not JSON/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), last_name: 'ab' }).replace('"last_name":"ab"', '"last_name":"a\\xb"')), reason: /not JSON/ },
+    { value: withByteAt(JSON.stringify({ ...validRecord(), last_name: 'a#b' }), '"a#b"', 2, 0xff), reason: /UTF-8/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), id: validRecord().id.slice(0, -1) })), reason: /schema violation at id/ },
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: '2026-11-30T07:00:00' })), reason: /schema violation at ingested_at/ },
   ];
   // Valid records written another way: spaced out, after a newline, with an extra numeric key, a '\":5' inside a string.
   const odd = [
@@ -95,6 +105,10 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     `\n\t ${JSON.stringify(validRecord('odd-2'))}`,
     JSON.stringify({ ...validRecord('odd-3'), extra: 7 }),
     JSON.stringify({ ...validRecord('odd-4'), address: 'said "x":5, then {"id": 1}' }),
+    // With escapes, a real U+FFFD (not invalid UTF-8), an upper-case id.
+    JSON.stringify({ ...validRecord('odd-5'), address: 'line\none\ttab \\ back "quoted" é \u0007' }),
+    JSON.stringify({ ...validRecord('odd-6'), address: 'replacement \uFFFD character' }),
+    JSON.stringify({ ...validRecord('odd-7'), id: validRecord('odd-7').id.toUpperCase() }),
   ].map((text) => Buffer.from(text));
   const messages = [...bad.map((b, i) => ({ key: `bad-${i}`, value: b.value })), ...odd.map((value, i) => ({ key: `odd-${i}`, value }))];
   await producer.send({ messages: messages.map((m) => ({ topic: config.topic, ...m })) });
@@ -147,6 +161,15 @@ test(`${name}: an engine stopped mid-stream and started again → still exactly 
   assert.equal(await countRows(client, config), total);
   assert.equal(first.stats.deadLettered + second.stats.deadLettered, 0);
 });
+}
+
+/** The text as bytes, with the byte `offset` bytes into the first `marker` replaced: invalid UTF-8 where the text is otherwise fine. */
+function withByteAt(text: string, marker: string, offset: number, byte: number): Buffer {
+  const bytes = Buffer.from(text);
+  const at = bytes.indexOf(marker);
+  assert.ok(at >= 0, `${marker} in the text`);
+  bytes[at + offset] = byte;
+  return bytes;
 }
 
 function validRecord(seed = 'valid-record'): UserRecord {

@@ -42,7 +42,8 @@ export function parsedColumns(): string[] {
     'offset',
     'timestamp',
     'CAST(value AS STRING) AS json',
-    `from_json(CAST(value AS STRING), ${sqlString(RECORD_DDL)}, map('mode', 'PERMISSIVE', 'columnNameOfCorruptRecord', ${sqlString(CORRUPT_COLUMN)})) AS data`,
+    // Strict JSON, as JSON.parse reads it: Spark's JSON reader also takes single-quoted strings and NaN by default.
+    `from_json(CAST(value AS STRING), ${sqlString(RECORD_DDL)}, map('mode', 'PERMISSIVE', 'columnNameOfCorruptRecord', ${sqlString(CORRUPT_COLUMN)}, 'allowSingleQuotes', 'false', 'allowNonNumericNumbers', 'false')) AS data`,
     `${notStrings()} AS ${NOT_STRINGS}`,
   ];
 }
@@ -76,7 +77,7 @@ export function rejectionReason(): string {
     `WHEN length(value) > ${MAX_MESSAGE_BYTES} THEN concat('value is ', length(value), ' bytes, over the ${MAX_MESSAGE_BYTES}-byte limit')`,
     // A cast keeps the bytes as they are; decoding replaces invalid UTF-8 with U+FFFD, so the two differ.
     `WHEN decode(value, 'UTF-8') <> json THEN 'value is not valid UTF-8'`,
-    `WHEN ${unparsed} AND get_json_object(json, '$') IS NULL AND trim(json) <> 'null' THEN 'value is not JSON'`,
+    `WHEN ${unparsed} AND ${notJson()} THEN 'value is not JSON'`,
     `WHEN ${unparsed} THEN 'schema violation at value: expected an object'`,
     // Field by field in the record's order, as zod reports the first issue.
     ...RECORD_FIELDS.flatMap((f) => [
@@ -88,6 +89,23 @@ export function rejectionReason(): string {
     ]),
   ];
   return `CASE ${cases.join(' ')} ELSE NULL END`;
+}
+
+/**
+ * For a message from_json could not read as an object: whether it is not
+ * JSON at all, rather than JSON of another kind. get_json_object tells, but
+ * it reads JSON the lenient Hive way (single quotes, control characters in
+ * strings) and reads `null` as NULL, so: what it cannot read, unless it is
+ * `null`; and what starts as an object, since from_json, which is strict,
+ * refused it. Whitespace is JSON's four characters (`trim` knows only the
+ * space).
+ */
+function notJson(): string {
+  const ws = '[ \\t\\n\\r]*';
+  return (
+    `((get_json_object(json, '$') IS NULL AND NOT (json RLIKE ${sqlString(`^${ws}null${ws}\\z`)}))` +
+    ` OR json RLIKE ${sqlString(`^${ws}\\{`)})`
+  );
 }
 
 /**
