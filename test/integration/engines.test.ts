@@ -92,6 +92,11 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     { value: Buffer.from(JSON.stringify(validRecord()).replaceAll('"', "'")), reason: /not JSON/ },
     { value: Buffer.from(JSON.stringify(validRecord()).replace(/"post_code":"[^"]*"/, '"post_code":NaN')), reason: /not JSON/ },
     { value: Buffer.from('\n null\t'), reason: /schema violation at value/ },
+    // A record, then more: Spark's JSON functions stop after the first value; JSON.parse does not.
+    { value: Buffer.from(`${JSON.stringify(validRecord())} x`), reason: /not JSON/ },
+    { value: Buffer.from(`${JSON.stringify(validRecord())} ${JSON.stringify(validRecord('second'))}`), reason: /not JSON/ },
+    { value: Buffer.from(`${JSON.stringify(validRecord())}] [1`), reason: /not JSON/ },
+    { value: Buffer.from(`${JSON.stringify(validRecord())}} {"a":1`), reason: /not JSON/ },
     // Written the producer's way but for one flaw: a control character as is, an escape JSON lacks, invalid UTF-8, an id and a time cut short.
     { value: Buffer.from(JSON.stringify({ ...validRecord(), last_name: 'a\u0001b' }).replace('\\u0001', '\u0001')), reason: /not JSON/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), last_name: 'ab' }).replace('"last_name":"ab"', '"last_name":"a\\xb"')), reason: /not JSON/ },
@@ -109,6 +114,9 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     JSON.stringify({ ...validRecord('odd-5'), address: 'line\none\ttab \\ back "quoted" é \u0007' }),
     JSON.stringify({ ...validRecord('odd-6'), address: 'replacement \uFFFD character' }),
     JSON.stringify({ ...validRecord('odd-7'), id: validRecord('odd-7').id.toUpperCase() }),
+    // Braces inside a string and a nested object before the end, and whitespace after it.
+    JSON.stringify({ ...validRecord('odd-8'), address: 'a} {b', extra: { k: ['}'] } }),
+    `${JSON.stringify(validRecord('odd-9'))}\r\n\t `,
   ].map((text) => Buffer.from(text));
   const messages = [...bad.map((b, i) => ({ key: `bad-${i}`, value: b.value })), ...odd.map((value, i) => ({ key: `odd-${i}`, value }))];
   await producer.send({ messages: messages.map((m) => ({ topic: config.topic, ...m })) });

@@ -79,6 +79,9 @@ export function rejectionReason(): string {
     `WHEN decode(value, 'UTF-8') <> json THEN 'value is not valid UTF-8'`,
     `WHEN ${unparsed} AND ${notJson()} THEN 'value is not JSON'`,
     `WHEN ${unparsed} THEN 'schema violation at value: expected an object'`,
+    // from_json read an object; JSON.parse also refuses anything after it. If the first '}' is the
+    // text's last character, it closes that object and nothing follows; only otherwise look closer.
+    `WHEN NOT (instr(json, '}') = length(json) OR ${nothingAfterValue()}) THEN 'value is not JSON'`,
     // Field by field in the record's order, as zod reports the first issue.
     ...RECORD_FIELDS.flatMap((f) => [
       `WHEN data.${f} IS NULL OR (${NOT_STRINGS} AND NOT ${isJsonString(f)}) THEN 'schema violation at ${f}: expected a string'`,
@@ -106,6 +109,18 @@ function notJson(): string {
     `((get_json_object(json, '$') IS NULL AND NOT (json RLIKE ${sqlString(`^${ws}null${ws}\\z`)}))` +
     ` OR json RLIKE ${sqlString(`^${ws}\\{`)})`
   );
+}
+
+/**
+ * Whether only whitespace follows the text's first JSON value. Spark's JSON
+ * functions stop reading after the first value, so the text is read inside
+ * an array, where what follows the value must be a ',' or the closing ']',
+ * and inside an object, where it must be a ',' or '}': with one element and
+ * one key it was the closing bracket both times, which only the end of the
+ * text can be (text after the value cannot start with both ']' and '}').
+ */
+function nothingAfterValue(): string {
+  return `coalesce(json_array_length(concat('[', json, ']')) = 1 AND size(json_object_keys(concat('{"a":', json, '}'))) = 1, false)`;
 }
 
 /**
