@@ -52,8 +52,9 @@ export class CassandraWriter {
   /**
    * Resolves when every record is written; rejects if any could not be, after
    * retries. Calls may overlap: they share the `concurrency` limit, and a
-   * second batch fills the slots the first one's tail leaves free. After a failure a call sends nothing
-   * more and rejects once its requests in flight have finished.
+   * second batch fills the slots the first one's tail leaves free. After a
+   * failure a call sends nothing more and rejects once its requests in flight
+   * have finished.
    */
   async writeBatch(records: UserRecord[]): Promise<void> {
     const requests = this.#requests(records);

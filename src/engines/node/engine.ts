@@ -222,16 +222,21 @@ export class NodeEngine {
       if (!this.#canFlush() || this.#stopping || this.#buffer.length === 0) return;
       this.#startFlush()
         .catch((error: Error) => this.#fail(error))
-        .finally(() => {
-          if (this.#stopping) return;
-          if (this.#buffer.length < this.#batchSize) this.#stream?.resume();
-          if (this.#buffer.length > 0 && this.#canFlush()) this.#schedule(this.#buffer.length >= this.#batchSize ? 0 : this.#lingerMs);
-        });
-      // The next batch fills while this one is written; a full one left
-      // behind starts at once if the pipeline has room.
-      if (this.#buffer.length < this.#batchSize) this.#stream?.resume();
-      else if (this.#canFlush()) this.#schedule(0);
+        .finally(() => this.#next());
+      // The next batch fills while this one is written.
+      this.#next();
     }, delay);
+  }
+
+  /**
+   * After a batch is taken or done: read on while the buffer holds less than
+   * a batch, and schedule what it holds if the pipeline has room (a full
+   * batch at once, a partial one after the linger).
+   */
+  #next(): void {
+    if (this.#stopping) return;
+    if (this.#buffer.length < this.#batchSize) this.#stream?.resume();
+    if (this.#buffer.length > 0 && this.#canFlush()) this.#schedule(this.#buffer.length >= this.#batchSize ? 0 : this.#lingerMs);
   }
 
   #canFlush(): boolean {
