@@ -103,6 +103,13 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     { value: withByteAt(JSON.stringify({ ...validRecord(), last_name: 'a#b' }), '"a#b"', 2, 0xff), reason: /UTF-8/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), id: validRecord().id.slice(0, -1) })), reason: /schema violation at id/ },
     { value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: '2026-11-30T07:00:00' })), reason: /schema violation at ingested_at/ },
+    // Formats Spark's patterns once let through: a time without seconds, a month 13, 30 February,
+    // an offset without its colon, and an id or a time followed by a newline (Java's `$` matches before it).
+    ...['2026-11-30T07:00Z', '2026-13-01T07:00:00Z', '2026-02-30T07:00:00Z', '2026-11-30T07:00:00+0100', '2026-11-30T07:00:00.000Z\n'].map((at) => ({
+      value: Buffer.from(JSON.stringify({ ...validRecord(), ingested_at: at })),
+      reason: /schema violation at ingested_at/,
+    })),
+    { value: Buffer.from(JSON.stringify({ ...validRecord(), id: `${validRecord().id}\n` })), reason: /schema violation at id/ },
   ];
   // Valid records written another way: spaced out, after a newline, with an extra numeric key, a '\":5' inside a string.
   const odd = [
@@ -117,6 +124,9 @@ test(`${name}: malformed JSON, non-JSON bytes and schema violations go to the DL
     // Braces inside a string and a nested object before the end, and whitespace after it.
     JSON.stringify({ ...validRecord('odd-8'), address: 'a} {b', extra: { k: ['}'] } }),
     `${JSON.stringify(validRecord('odd-9'))}\r\n\t `,
+    // A leap day, an offset instead of Z, a time without a fraction.
+    JSON.stringify({ ...validRecord('odd-10'), ingested_at: '2024-02-29T23:59:59.5+05:30' }),
+    JSON.stringify({ ...validRecord('odd-11'), ingested_at: '2026-11-30T07:00:00-00:00' }),
   ].map((text) => Buffer.from(text));
   const messages = [...bad.map((b, i) => ({ key: `bad-${i}`, value: b.value })), ...odd.map((value, i) => ({ key: `odd-${i}`, value }))];
   await producer.send({ messages: messages.map((m) => ({ topic: config.topic, ...m })) });

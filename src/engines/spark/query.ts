@@ -4,7 +4,7 @@
  * node engine's validation does in TypeScript (record/record.ts), written so
  * that both engines accept and reject the same messages.
  */
-import { MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
+import { FORMATS, MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
 
 /**
  * The column from_json fills with the message text when it cannot parse it
@@ -22,9 +22,12 @@ const NOT_STRINGS = '_userstream_not_strings';
 /** The message schema as DDL for from_json: every field a string, and the unparsed text. */
 export const RECORD_DDL = [...RECORD_FIELDS, CORRUPT_COLUMN].map((f) => `${f} STRING`).join(', ');
 
-const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-/** ISO-8601 with a zone, as `z.string().datetime({ offset: true })` accepts. */
-const ISO_TIME_RE = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$';
+/**
+ * A format of record.ts as a Java pattern for the whole value. Java's `$`
+ * also matches before a line break that ends the text, so an id followed by
+ * a newline would pass; `\\z` is the end of the text only, as JavaScript's `$`.
+ */
+const javaWhole = (format: { source: string }) => `^(?:${format.source})\\z`;
 
 const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -85,9 +88,8 @@ export function rejectionReason(): string {
     // Field by field in the record's order, as zod reports the first issue.
     ...RECORD_FIELDS.flatMap((f) => [
       `WHEN data.${f} IS NULL OR (${NOT_STRINGS} AND NOT ${isJsonString(f)}) THEN 'schema violation at ${f}: expected a string'`,
-      ...(f === 'id' ? [`WHEN NOT (data.id RLIKE ${sqlString(UUID_RE)}) THEN 'schema violation at id: expected a UUID'`] : []),
-      ...(f === 'ingested_at'
-        ? [`WHEN NOT (data.ingested_at RLIKE ${sqlString(ISO_TIME_RE)}) THEN 'schema violation at ingested_at: expected an ISO-8601 time'`]
+      ...(f === 'id' || f === 'ingested_at'
+        ? [`WHEN NOT (data.${f} RLIKE ${sqlString(javaWhole(FORMATS[f]))}) THEN 'schema violation at ${f}: ${FORMATS[f].message}'`]
         : []),
     ]),
   ];
