@@ -88,22 +88,23 @@ export class CassandraWriter {
     if (failure) throw failure.error;
   }
 
-  /** The records as requests: single rows, or rows grouped by the replicas that own them. */
-  #requests(records: UserRecord[]): Params[][] {
-    // The id as the driver's Uuid once: it is both the parameter and what the replicas are looked up by.
-    const ids = records.map((r) => cassandra.types.Uuid.fromString(r.id));
-    const rows = records.map((r, i) => RECORD_FIELDS.map((f) => (f === 'id' ? ids[i] : f === 'ingested_at' ? new Date(r[f]) : r[f])));
-    if (this.#rowsPerRequest === 1) return rows.map((r) => [r]);
+  /**
+   * The records as requests: single rows, or rows grouped by the replicas
+   * that own them. Each request's parameters are made only as it is sent,
+   * so the rows waiting for a slot are not held twice.
+   */
+  #requests(records: UserRecord[]): UserRecord[][] {
+    if (this.#rowsPerRequest === 1) return records.map((r) => [r]);
     // One node owns every row: no need to hash each id to find its replicas.
     const oneNode = this.#client.hosts.length === 1;
-    const groups = new Map<string, Params[]>();
-    for (let i = 0; i < records.length; i++) {
-      const key = oneNode ? '' : this.#replicaKey(ids[i]!);
+    const groups = new Map<string, UserRecord[]>();
+    for (const record of records) {
+      const key = oneNode ? '' : this.#replicaKey(record.id);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
-      group.push(rows[i]!);
+      group.push(record);
     }
-    const out: Params[][] = [];
+    const out: UserRecord[][] = [];
     for (const group of groups.values()) {
       for (let i = 0; i < group.length; i += this.#rowsPerRequest) out.push(group.slice(i, i + this.#rowsPerRequest));
     }
@@ -111,19 +112,24 @@ export class CassandraWriter {
   }
 
   /** The replicas of a row's partition, as a key; '' when the driver does not know the ring (yet). */
-  #replicaKey(id: cassandra.types.Uuid): string {
-    const hosts = this.#client.getReplicas(this.#options.keyspace, id.getBuffer());
+  #replicaKey(id: string): string {
+    const hosts = this.#client.getReplicas(this.#options.keyspace, cassandra.types.Uuid.fromString(id).getBuffer());
     if (!hosts || hosts.length === 0) return '';
     return hosts.map((h) => h.address).sort().join(',');
   }
 
-  async #send(rows: Params[]): Promise<void> {
+  async #send(records: UserRecord[]): Promise<void> {
     try {
-      await sendRows(this.#client, this.#insert, rows, this.#options.retries ?? 5);
+      await sendRows(this.#client, this.#insert, records.map(toParams), this.#options.retries ?? 5);
     } catch (error) {
       throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);
     }
   }
+}
+
+/** A record as the prepared INSERT's parameters, in column order. */
+function toParams(r: UserRecord): Params {
+  return RECORD_FIELDS.map((f) => (f === 'id' ? cassandra.types.Uuid.fromString(r.id) : f === 'ingested_at' ? new Date(r[f]) : r[f]));
 }
 
 /** A counting semaphore whose waiters are served first come, first served. */

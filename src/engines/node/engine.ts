@@ -66,7 +66,10 @@ export class NodeEngine {
   #dlq: RecordProducer | undefined;
   #consumer: RawConsumer | undefined;
   #stream: RawStream | undefined;
-  #buffer: RawMessage[] = [];
+  /** Full batches waiting for the pipeline, oldest first. */
+  #queue: Batch[] = [];
+  /** The batch messages are added to; taken when full or after the linger. */
+  #open = new Batch();
   #timer: NodeJS.Timeout | undefined;
   #timerDelay = 0;
   readonly #pipeline: number;
@@ -152,7 +155,8 @@ export class NodeEngine {
     from.on('error', () => {});
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#buffer = [];
+    this.#queue = [];
+    this.#open = new Batch();
     await from.close().catch(() => {});
     await closeConsumer(this.#consumer);
     try {
@@ -187,7 +191,7 @@ export class NodeEngine {
     this.#stream?.pause();
     clearTimeout(this.#timer);
     await this.#tail.catch(() => {});
-    if (this.#buffer.length > 0 && !this.#failure) await this.#startFlush().catch(() => {});
+    while (this.#pending() && !this.#failure) await this.#startFlush().catch(() => {});
     await this.#stream?.close().catch(() => {});
     await closeConsumer(this.#consumer);
     await this.#dlq?.close().catch(() => {});
@@ -198,10 +202,14 @@ export class NodeEngine {
   }
 
   #onMessage(message: RawMessage): void {
-    this.#buffer.push(message);
+    // Validated on arrival, so a batch waiting for the pipeline holds rows,
+    // not Kafka's message objects: less for the garbage collector to copy.
+    this.#open.add(message);
     this.stats.consumed++;
     metrics.consumed.labels('node').inc();
-    if (this.#buffer.length >= this.#batchSize) {
+    if (this.#open.size >= this.#batchSize) {
+      this.#queue.push(this.#open);
+      this.#open = new Batch();
       // Backpressure: a full batch waits here, the rest stays in Kafka. Without
       // the pause a backlog would be read into memory faster than it is written.
       this.#stream?.pause();
@@ -219,7 +227,7 @@ export class NodeEngine {
     this.#timerDelay = delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#canFlush() || this.#stopping || this.#buffer.length === 0) return;
+      if (!this.#canFlush() || this.#stopping || !this.#pending()) return;
       this.#startFlush()
         .catch((error: Error) => this.#fail(error))
         .finally(() => this.#next());
@@ -235,17 +243,25 @@ export class NodeEngine {
    */
   #next(): void {
     if (this.#stopping) return;
-    if (this.#buffer.length < this.#batchSize) this.#stream?.resume();
-    if (this.#buffer.length > 0 && this.#canFlush()) this.#schedule(this.#buffer.length >= this.#batchSize ? 0 : this.#lingerMs);
+    if (this.#queue.length === 0) this.#stream?.resume();
+    if (this.#pending() && this.#canFlush()) this.#schedule(this.#queue.length > 0 ? 0 : this.#lingerMs);
+  }
+
+  #pending(): boolean {
+    return this.#queue.length > 0 || this.#open.size > 0;
   }
 
   #canFlush(): boolean {
     return this.#flushing < this.#pipeline;
   }
 
-  /** Takes the next batch from the buffer; resolves once it is committed. */
+  /** Takes the next batch (the oldest full one, else the one filling); resolves once it is committed. */
   #startFlush(): Promise<void> {
-    const batch = this.#buffer.splice(0, this.#batchSize);
+    let batch = this.#queue.shift();
+    if (!batch) {
+      batch = this.#open;
+      this.#open = new Batch();
+    }
     const before = this.#tail;
     this.#flushing++;
     const done = this.#flush(batch, before).finally(() => this.#flushing--);
@@ -253,27 +269,19 @@ export class NodeEngine {
     return done;
   }
 
-  async #flush(batch: RawMessage[], before: Promise<void>): Promise<void> {
-    const good: UserRecord[] = [];
-    const bad: DeadLetter[] = [];
-    for (const message of batch) {
-      const parsed = parseRecord(message.value);
-      if (parsed.ok) good.push(parsed.record);
-      else bad.push({ message, reason: parsed.reason });
-    }
-    // Duplicates of one id within a batch (a replayed page) need one write.
-    const unique = new Map<string, UserRecord>();
-    for (const r of good) unique.set(r.id, r);
+  async #flush(batch: Batch, before: Promise<void>): Promise<void> {
+    const { rows, bad } = batch;
+    const records = [...rows.values()];
     for (let attempt = 0; ; attempt++) {
       try {
-        await Promise.all([this.#writer!.writeBatch([...unique.values()]), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
+        await Promise.all([this.#writer!.writeBatch(records), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
         break;
       } catch (error) {
         if (this.#stopping && attempt >= 2) throw error;
         this.stats.retries++;
         metrics.retries.labels('node').inc();
         const delay = Math.min(10_000, 250 * 2 ** attempt);
-        this.#log.warn(`node engine: batch of ${batch.length} failed (${describeError(error)}); retrying in ${delay} ms`);
+        this.#log.warn(`node engine: batch of ${batch.size} failed (${describeError(error)}); retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -282,31 +290,26 @@ export class NodeEngine {
     // messages, are not committed.
     await before;
     try {
-      await this.#commit(batch);
+      await this.#commit(batch.last);
     } catch (error) {
       // The rows are written; an offset that cannot be committed (a rebalance
       // moved the partition, the coordinator restarted) only means these
       // messages are delivered again and upserted again: no loss, no change.
-      this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.length} messages will be re-delivered`);
+      this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.size} messages will be re-delivered`);
     }
-    this.stats.written += good.length;
+    this.stats.written += batch.good;
     this.stats.deadLettered += bad.length;
     this.stats.batches++;
-    metrics.written.labels('node').inc(unique.size);
+    metrics.written.labels('node').inc(rows.size);
     if (bad.length > 0) metrics.deadLettered.labels('node').inc(bad.length);
     metrics.batches.labels('node').inc();
-    observeLatency('node', Array.from(unique.values(), (r) => r.ingested_at));
+    observeLatency('node', Array.from(records, (r) => r.ingested_at));
     for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
   }
 
   /** Commits the offset after the last message of each partition in the batch. */
-  async #commit(batch: RawMessage[]): Promise<void> {
-    const last = new Map<number, RawMessage>();
-    for (const m of batch) {
-      const prev = last.get(m.partition);
-      if (!prev || m.offset > prev.offset) last.set(m.partition, m);
-    }
-    await Promise.all([...last.values()].map((m) => m.commit()));
+  async #commit(last: Map<number, RawMessage>): Promise<void> {
+    await Promise.all(Array.from(last.values(), (m) => m.commit()));
   }
 
   #fail(error: Error): void {
@@ -314,5 +317,36 @@ export class NodeEngine {
     this.#failure = error;
     this.#log.error(`node engine: ${describeError(error)}`);
     void this.stop();
+  }
+}
+
+/**
+ * Messages taken from Kafka for one write, validated as they arrive. It keeps
+ * what the write and the commit need — the valid records by id, the bad
+ * messages for the DLQ, the last message of each partition — and lets go of
+ * the rest of each message at once.
+ */
+class Batch {
+  /** Messages added. */
+  size = 0;
+  /** Valid messages added, duplicates included. */
+  good = 0;
+  /** Valid records by id: duplicates of one id within a batch (a replayed page) need one write. */
+  readonly rows = new Map<string, UserRecord>();
+  readonly bad: DeadLetter[] = [];
+  /** The last message of each partition: committing it moves the group past the whole batch. */
+  readonly last = new Map<number, RawMessage>();
+
+  add(message: RawMessage): void {
+    this.size++;
+    const parsed = parseRecord(message.value);
+    if (parsed.ok) {
+      this.good++;
+      this.rows.set(parsed.record.id, parsed.record);
+    } else {
+      this.bad.push({ message, reason: parsed.reason });
+    }
+    const prev = this.last.get(message.partition);
+    if (!prev || message.offset > prev.offset) this.last.set(message.partition, message);
   }
 }
