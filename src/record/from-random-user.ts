@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RandomUser } from '../source/types.ts';
-import type { UserRecord } from './record.ts';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid, type UserRecord } from './record.ts';
 
 /**
  * The record id: the user's own `login.uuid` when it is a UUID (it is, from
@@ -11,7 +9,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * UUID (RFC 4122 version 5 layout over SHA-1) instead of a random one.
  */
 export function recordId(loginUuid: string): string {
-  if (UUID_RE.test(loginUuid)) return loginUuid.toLowerCase();
+  if (isUuid(loginUuid)) return loginUuid.toLowerCase();
   const h = createHash('sha1').update('userstream:').update(loginUuid).digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
