@@ -4,6 +4,7 @@
  * the same machine beside them. See docs/BENCHMARKS.md.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/options.ts';
 import { type EngineName, checkEngine } from '../engines/index.ts';
+import { pipelineNames } from '../engines/spark/engine.ts';
 import { deleteTopicsWithPrefix, endOffsets, ensureTopics } from '../kafka/admin.ts';
 import { stackPaths } from '../stack/paths.ts';
 import { readRunInfo } from '../stack/process.ts';
@@ -267,6 +269,12 @@ class Bench {
   ): Promise<{ child: Child; stats: () => { written: number }; series: [number, number][]; heapAfterGc: [number, number][] }> {
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const overrides = { topic: names.topic, keyspace: names.keyspace, groupId: names.groupId };
+    if (engine === 'spark') {
+      // The queries' checkpoints would outlive the run, as its topics and keyspaces would
+      // (a folder the Spark driver sees: on the local stack, this machine's).
+      const { rowsCheckpoint } = pipelineNames({ ...this.config, ...overrides });
+      this.cleanup.push(() => rm(dirname(rowsCheckpoint), { recursive: true, force: true }));
+    }
     const child = startChild(`${engine} engine`, ENGINE_CHILD, [engine, JSON.stringify(overrides)]);
     let last = { written: 0 };
     const series: [number, number][] = [];
