@@ -9,6 +9,7 @@
  * record is in Cassandra exactly once. The DLQ query writes with Kafka's
  * at-least-once sink: after a crash a dead letter may appear twice.
  */
+import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ensureSchema } from '../../cassandra/schema.ts';
@@ -112,6 +113,8 @@ export class SparkEngine {
   #stopping = false;
   readonly #outageMs: number;
   #recovering = false;
+  /** Since when the queries have been failing without a rows batch committed in between. */
+  #failingSince: number | undefined;
   /** Since when polling has failed with transient errors (Spark Connect unreachable). */
   #unreachableSince: number | undefined;
   #done = Promise.withResolvers<void>();
@@ -211,7 +214,7 @@ export class SparkEngine {
       // batches hold as many rows as the node engine's: 10 rows (about 5.2 kB)
       // went over Cassandra's 5 kB batch warning, so every batch came back
       // with a warning the executor logged (890 MB of log in one bench run).
-      'spark.cassandra.output.concurrent.writes': '32',
+      'spark.cassandra.output.concurrent.writes': '128',
       'spark.cassandra.output.batch.grouping.key': 'replica_set',
       'spark.cassandra.output.batch.size.rows': String(DEFAULT_ROWS_PER_REQUEST),
       // A cached session outlives a Cassandra restart with a broken control
@@ -262,7 +265,11 @@ export class SparkEngine {
         if (!q) continue;
         if (!(await q.isActive())) {
           const error = await q.exception();
-          void this.#recover(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${error?.message.split('\n')[0] ?? 'no error reported'}`, { cause: error }));
+          const first = error?.message.split('\n')[0] ?? 'no error reported';
+          // Spark's Kafka source stops when the topic no longer has what the checkpoint
+          // expects; starting again from the same checkpoint stops the same way.
+          if (DATA_LOSS.test(first)) this.#fail(dataLossError(this.#config, first, error));
+          else void this.#recover(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${first}`, { cause: error }));
           return;
         }
         for (const p of await q.recentProgress()) this.#account(kind, p);
@@ -292,6 +299,13 @@ export class SparkEngine {
     this.#recovering = true;
     this.#unreachableSince = undefined;
     clearInterval(this.#watch);
+    // A query that starts and fails again, batch after batch, is not an outage that passes.
+    this.#failingSince ??= Date.now();
+    if (Date.now() - this.#failingSince > this.#outageMs) {
+      this.#recovering = false;
+      this.#fail(new UserstreamError(ErrorCodes.SPARK, `the Spark queries kept stopping for ${Math.round(this.#outageMs / 1000)} s without a batch written; the last error: ${describeError(error)}`, { cause: error }));
+      return;
+    }
     this.#log.warn(`spark engine: ${describeError(error)}; starting the queries again from their checkpoints`);
     try {
       await this.#relaunchUntil(Date.now() + this.#outageMs);
@@ -311,6 +325,7 @@ export class SparkEngine {
     // A sink that does not count reports -1.
     const out = Math.max(0, Number((progress.sink as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0));
     if (kind === 'rows') {
+      this.#failingSince = undefined;
       // Both queries read every message; count them once.
       this.stats.consumed += inputRows(progress);
       this.stats.written += out;
@@ -377,4 +392,24 @@ export class SparkEngine {
     clearInterval(this.#watch);
     void this.#stopQueries().finally(() => this.#done.reject(error));
   }
+}
+
+/**
+ * How Spark's Kafka source says the topic no longer holds offsets its
+ * checkpoint has (failOnDataLoss): "offset was changed from … to …" (the
+ * topic was deleted and created again), "Cannot fetch offset … Some data may
+ * have been lost" (messages expired before they were read), "Partitions …
+ * are gone".
+ */
+const DATA_LOSS = /some data may have been (missed|lost)/i;
+
+function dataLossError(c: SparkEngineConfig, detail: string, cause: unknown): UserstreamError {
+  const dir = dirname(pipelineNames(c).rowsCheckpoint);
+  return new UserstreamError(
+    ErrorCodes.SPARK,
+    `Kafka topic ${c.topic} no longer has the messages the Spark checkpoint expects (${detail.replace(/^.*?Exception: /, '').trim()}): ` +
+      `the topic was deleted and created again, or messages expired before they were read. The engine stops rather than skip them. ` +
+      `To read the topic from its start, delete the checkpoint ${dir}; rows already written stay and are upserted again.`,
+    { cause },
+  );
 }
