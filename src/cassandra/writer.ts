@@ -23,6 +23,22 @@ export const DEFAULT_ROWS_PER_REQUEST = 8;
 type Params = unknown[];
 
 /**
+ * How the writer reads the rows it is given: the id (to find its replicas)
+ * and the prepared INSERT's parameters in column order, made only as the
+ * row's request is sent.
+ */
+export interface RowEncoding<T> {
+  id(row: T): string;
+  params(row: T): Params;
+}
+
+/** Rows as records: the strings as they are, `id` a UUID, `ingested_at` a timestamp. */
+export const RECORD_ROWS: RowEncoding<UserRecord> = {
+  id: (r) => r.id,
+  params: (r) => RECORD_FIELDS.map((f) => (f === 'id' ? cassandra.types.Uuid.fromString(r.id) : f === 'ingested_at' ? new Date(r[f]) : r[f])),
+};
+
+/**
  * Upserts records by id with one prepared INSERT and bounded concurrency.
  * An INSERT in Cassandra is an upsert, so writing the same record twice
  * leaves one row: together with at-least-once delivery this gives each
@@ -56,8 +72,8 @@ export class CassandraWriter {
    * failure a call sends nothing more and rejects once its requests in flight
    * have finished.
    */
-  async writeBatch(records: UserRecord[]): Promise<void> {
-    const requests = this.#requests(records);
+  async writeBatch<T = UserRecord>(rows: readonly T[], encoding: RowEncoding<T> = RECORD_ROWS as unknown as RowEncoding<T>): Promise<void> {
+    const requests = this.#requests(rows, encoding);
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
     // A call sends its requests once every earlier call has sent all of its
@@ -73,7 +89,7 @@ export class CassandraWriter {
           this.#slots.release();
           break;
         }
-        const sent: Promise<void> = this.#send(request)
+        const sent: Promise<void> = this.#send(request, encoding)
           .catch((error: unknown) => void (failure ??= { error }))
           .finally(() => {
             inFlight.delete(sent);
@@ -93,18 +109,18 @@ export class CassandraWriter {
    * that own them. Each request's parameters are made only as it is sent,
    * so the rows waiting for a slot are not held twice.
    */
-  #requests(records: UserRecord[]): UserRecord[][] {
-    if (this.#rowsPerRequest === 1) return records.map((r) => [r]);
+  #requests<T>(rows: readonly T[], encoding: RowEncoding<T>): T[][] {
+    if (this.#rowsPerRequest === 1) return rows.map((r) => [r]);
     // One node owns every row: no need to hash each id to find its replicas.
     const oneNode = this.#client.hosts.length === 1;
-    const groups = new Map<string, UserRecord[]>();
-    for (const record of records) {
-      const key = oneNode ? '' : this.#replicaKey(record.id);
+    const groups = new Map<string, T[]>();
+    for (const row of rows) {
+      const key = oneNode ? '' : this.#replicaKey(encoding.id(row));
       let group = groups.get(key);
       if (!group) groups.set(key, (group = []));
-      group.push(record);
+      group.push(row);
     }
-    const out: UserRecord[][] = [];
+    const out: T[][] = [];
     for (const group of groups.values()) {
       for (let i = 0; i < group.length; i += this.#rowsPerRequest) out.push(group.slice(i, i + this.#rowsPerRequest));
     }
@@ -118,18 +134,13 @@ export class CassandraWriter {
     return hosts.map((h) => h.address).sort().join(',');
   }
 
-  async #send(records: UserRecord[]): Promise<void> {
+  async #send<T>(rows: T[], encoding: RowEncoding<T>): Promise<void> {
     try {
-      await sendRows(this.#client, this.#insert, records.map(toParams), this.#options.retries ?? 5);
+      await sendRows(this.#client, this.#insert, rows.map((r) => encoding.params(r)), this.#options.retries ?? 5);
     } catch (error) {
       throw cassandraError(`writing ${this.#options.keyspace}.${this.#options.table}`, this.#options, error);
     }
   }
-}
-
-/** A record as the prepared INSERT's parameters, in column order. */
-function toParams(r: UserRecord): Params {
-  return RECORD_FIELDS.map((f) => (f === 'id' ? cassandra.types.Uuid.fromString(r.id) : f === 'ingested_at' ? new Date(r[f]) : r[f]));
 }
 
 /** A counting semaphore whose waiters are served first come, first served. */

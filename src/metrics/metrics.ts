@@ -62,11 +62,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
 /** The process's metrics, shared by the ingest, the engines and the servers. */
 export const metrics: Metrics = createMetrics({ processMetrics: true });
 
-/** Observes the latency of rows written now, from their `ingested_at` (ISO 8601). */
-export function observeLatency(engine: string, ingestedAt: Iterable<string>, now = Date.now()): void {
+/** Observes the latency of rows written now, from their `ingested_at` in milliseconds since the epoch (NaN is skipped). */
+export function observeLatency(engine: string, ingestedAtMs: Iterable<number>, now = Date.now()): void {
   const h = metrics.latency.labels(engine);
-  for (const at of ingestedAt) {
-    const t = Date.parse(at);
+  for (const t of ingestedAtMs) {
     if (Number.isFinite(t)) h.observe(Math.max(0, now - t) / 1000);
   }
 }

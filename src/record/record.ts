@@ -149,6 +149,11 @@ export function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
+/** Whether a string is an RFC 3339 date-time with seconds and a zone: the `ingested_at` format. */
+export function isDateTime(s: string): boolean {
+  return DATETIME.test(s);
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**

@@ -1,14 +1,15 @@
-import type cassandra from 'cassandra-driver';
+import cassandra from 'cassandra-driver';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/options.ts';
 import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
-import { CassandraWriter } from '../../cassandra/writer.ts';
+import { CassandraWriter, RECORD_ROWS, type RowEncoding } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
+import { WIRE_FIELD, WIRE_SLOTS, readWire, wireText } from '../../record/wire.ts';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
 
@@ -69,7 +70,7 @@ export class NodeEngine {
   /** Full batches waiting for the pipeline, oldest first. */
   #queue: Batch[] = [];
   /** The batch messages are added to; taken when full or after the linger. */
-  #open = new Batch();
+  #open: Batch;
   #timer: NodeJS.Timeout | undefined;
   #timerDelay = 0;
   readonly #pipeline: number;
@@ -88,6 +89,7 @@ export class NodeEngine {
     // in flight run out, and a Cassandra with fewer writes to do spends more
     // CPU on each; four times fewer ends drained about 10% faster (docs/BENCHMARKS.md).
     this.#batchSize = options.batchSize ?? 8000;
+    this.#open = new Batch(this.#batchSize);
     this.#lingerMs = options.lingerMs ?? 25;
     this.#pipeline = Math.max(1, options.pipeline ?? 2);
     this.#kafkaOutageMs = options.kafkaOutageMs ?? 300_000;
@@ -156,7 +158,7 @@ export class NodeEngine {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#queue = [];
-    this.#open = new Batch();
+    this.#open = new Batch(this.#batchSize);
     await from.close().catch(() => {});
     await closeConsumer(this.#consumer);
     try {
@@ -209,7 +211,7 @@ export class NodeEngine {
     metrics.consumed.labels('node').inc();
     if (this.#open.size >= this.#batchSize) {
       this.#queue.push(this.#open);
-      this.#open = new Batch();
+      this.#open = new Batch(this.#batchSize);
       // Backpressure: a full batch waits here, the rest stays in Kafka. Without
       // the pause a backlog would be read into memory faster than it is written.
       this.#stream?.pause();
@@ -260,7 +262,7 @@ export class NodeEngine {
     let batch = this.#queue.shift();
     if (!batch) {
       batch = this.#open;
-      this.#open = new Batch();
+      this.#open = new Batch(this.#batchSize);
     }
     const before = this.#tail;
     this.#flushing++;
@@ -271,10 +273,10 @@ export class NodeEngine {
 
   async #flush(batch: Batch, before: Promise<void>): Promise<void> {
     const { rows, bad } = batch;
-    const records = [...rows.values()];
+    const written = [...rows.values()];
     for (let attempt = 0; ; attempt++) {
       try {
-        await Promise.all([this.#writer!.writeBatch(records), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
+        await Promise.all([this.#writer!.writeBatch(written, batch.encoding), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
         break;
       } catch (error) {
         if (this.#stopping && attempt >= 2) throw error;
@@ -303,7 +305,7 @@ export class NodeEngine {
     metrics.written.labels('node').inc(rows.size);
     if (bad.length > 0) metrics.deadLettered.labels('node').inc(bad.length);
     metrics.batches.labels('node').inc();
-    observeLatency('node', Array.from(records, (r) => r.ingested_at));
+    observeLatency('node', batch.ingestedAt(written));
     for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
   }
 
@@ -322,31 +324,91 @@ export class NodeEngine {
 
 /**
  * Messages taken from Kafka for one write, validated as they arrive. It keeps
- * what the write and the commit need — the valid records by id, the bad
+ * what the write and the commit need — the valid rows by id, the bad
  * messages for the DLQ, the last message of each partition — and lets go of
  * the rest of each message at once.
+ *
+ * A message in the producer's own form (record/wire.ts: nearly all of them)
+ * stays as its bytes, with where each value lies in them, and its
+ * parameters are slices of those bytes; any other message is parsed into a
+ * record. Strings and parsed objects held until the write would be copied
+ * by every scavenge they live through and promoted; bytes outside the heap
+ * are not (docs/BENCHMARKS.md, item 16).
  */
 class Batch {
   /** Messages added. */
   size = 0;
   /** Valid messages added, duplicates included. */
   good = 0;
-  /** Valid records by id: duplicates of one id within a batch (a replayed page) need one write. */
-  readonly rows = new Map<string, UserRecord>();
+  /** Valid rows by id, as the index of the message that has it: duplicates of one id within a batch (a replayed page) need one write, the last one's. */
+  readonly rows = new Map<string, number>();
   readonly bad: DeadLetter[] = [];
   /** The last message of each partition: committing it moves the group past the whole batch. */
   readonly last = new Map<number, RawMessage>();
+  /** By message index: the bytes of a message in the producer's form, or the parsed record; nothing for a bad one. */
+  readonly #rows: (Buffer | UserRecord | undefined)[] = [];
+  /** By message index, WIRE_SLOTS each: where each value lies in a message kept as bytes. */
+  #slices: Uint32Array;
+  /** By message index: `ingested_at` in milliseconds since the epoch. */
+  #times: Float64Array;
+
+  constructor(capacity: number) {
+    this.#slices = new Uint32Array(capacity * WIRE_SLOTS);
+    this.#times = new Float64Array(capacity);
+  }
 
   add(message: RawMessage): void {
-    this.size++;
-    const parsed = parseRecord(message.value);
-    if (parsed.ok) {
-      this.good++;
-      this.rows.set(parsed.record.id, parsed.record);
+    const i = this.size++;
+    if (i === this.#times.length) this.#grow();
+    const value = message.value;
+    if (value && readWire(value, this.#slices, i * WIRE_SLOTS)) {
+      this.#keep(i, wireText(value, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.id), value, Date.parse(wireText(value, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.ingested_at)));
     } else {
-      this.bad.push({ message, reason: parsed.reason });
+      const parsed = parseRecord(value);
+      if (parsed.ok) this.#keep(i, parsed.record.id, parsed.record, Date.parse(parsed.record.ingested_at));
+      else this.bad.push({ message, reason: parsed.reason });
     }
     const prev = this.last.get(message.partition);
     if (!prev || message.offset > prev.offset) this.last.set(message.partition, message);
   }
+
+  #keep(i: number, id: string, row: Buffer | UserRecord, ingestedAt: number): void {
+    this.good++;
+    this.#rows[i] = row;
+    this.#times[i] = ingestedAt;
+    this.rows.set(id, i);
+  }
+
+  #grow(): void {
+    const slices = new Uint32Array(Math.max(1, this.#times.length * 2) * WIRE_SLOTS);
+    slices.set(this.#slices);
+    const times = new Float64Array(Math.max(1, this.#times.length * 2));
+    times.set(this.#times);
+    this.#slices = slices;
+    this.#times = times;
+  }
+
+  /** The `ingested_at` of the rows at these indexes, in milliseconds. */
+  *ingestedAt(indexes: Iterable<number>): Iterable<number> {
+    for (const i of indexes) yield this.#times[i]!;
+  }
+
+  /** The rows, by message index, as the writer reads them. */
+  readonly encoding: RowEncoding<number> = {
+    id: (i) => {
+      const row = this.#rows[i]!;
+      return Buffer.isBuffer(row) ? wireText(row, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.id) : row.id;
+    },
+    params: (i) => {
+      const row = this.#rows[i]!;
+      if (!Buffer.isBuffer(row)) return RECORD_ROWS.params(row);
+      const at = i * WIRE_SLOTS;
+      // Text columns as their UTF-8 bytes, which the driver sends as they are.
+      const params: unknown[] = [];
+      for (let f = 0; f < WIRE_SLOTS / 2; f++) params.push(row.subarray(this.#slices[at + 2 * f], this.#slices[at + 2 * f + 1]));
+      params[WIRE_FIELD.id] = cassandra.types.Uuid.fromString(wireText(row, this.#slices, at, WIRE_FIELD.id));
+      params[WIRE_FIELD.ingested_at] = new Date(this.#times[i]!);
+      return params;
+    },
+  };
 }

@@ -74,7 +74,7 @@ test('portrait URLs of the API map to the dashboard\'s own pictures', () => {
 test('the latency histogram observes seconds from ingested_at', async () => {
   const before = (await metrics.latency.get()).values.find((v) => v.metricName === 'userstream_end_to_end_latency_seconds_count' && v.labels.engine === 'unit');
   assert.equal(before, undefined);
-  observeLatency('unit', ['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:01.500Z', 'garbage'], Date.parse('2026-11-25T10:00:02.000Z'));
+  observeLatency('unit', ['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:01.500Z', 'garbage'].map(Date.parse), Date.parse('2026-11-25T10:00:02.000Z'));
   const values = (await metrics.latency.get()).values.filter((v) => v.labels.engine === 'unit');
   assert.equal(values.find((v) => v.metricName === 'userstream_end_to_end_latency_seconds_count')?.value, 2);
   assert.equal(values.find((v) => v.metricName === 'userstream_end_to_end_latency_seconds_sum')?.value, 2.5);
