@@ -72,7 +72,7 @@ export class CassandraWriter {
    * failure a call sends nothing more and rejects once its requests in flight
    * have finished.
    */
-  async writeBatch<T = UserRecord>(rows: readonly T[], encoding: RowEncoding<T> = RECORD_ROWS as unknown as RowEncoding<T>): Promise<void> {
+  async writeBatch<T>(rows: readonly T[], encoding: RowEncoding<T>): Promise<void> {
     const requests = this.#requests(rows, encoding);
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;

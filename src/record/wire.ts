@@ -27,41 +27,46 @@ const PREFIXES = RECORD_FIELDS.map((f, i) => Buffer.from(`${i === 0 ? '{' : '",'
 const ID = RECORD_FIELDS.indexOf('id');
 const INGESTED_AT = RECORD_FIELDS.indexOf('ingested_at');
 
+/** The two fields of a record in the producer's form that are also needed as strings. */
+export interface WireStrings {
+  id: string;
+  ingestedAt: string;
+}
+
 /**
- * Whether `value` is a record in the producer's form. If it is, writes the
- * start and end offset of each field's value bytes, in record order, into
- * `slices` from `at` on (WIRE_SLOTS numbers); what it writes otherwise means
- * nothing.
+ * Whether `value` is a record in the producer's form: if it is, its `id` and
+ * `ingested_at` (read to check their formats), and the start and end offset
+ * of each field's value bytes, in record order, written into `slices` from
+ * `at` on (WIRE_SLOTS numbers); if not, undefined, and what it wrote into
+ * `slices` means nothing.
  */
-export function readWire(value: Buffer, slices: Uint32Array, at: number): boolean {
+export function readWire(value: Buffer, slices: Uint32Array, at: number): WireStrings | undefined {
   const end = value.length;
-  if (end > MAX_MESSAGE_BYTES) return false;
+  if (end > MAX_MESSAGE_BYTES) return undefined;
   let pos = 0;
   for (let i = 0; i < PREFIXES.length; i++) {
     const prefix = PREFIXES[i]!;
-    if (pos + prefix.length > end) return false;
-    for (let k = 0; k < prefix.length; k++) if (value[pos + k] !== prefix[k]) return false;
+    if (pos + prefix.length > end) return undefined;
+    for (let k = 0; k < prefix.length; k++) if (value[pos + k] !== prefix[k]) return undefined;
     pos += prefix.length;
     slices[at + 2 * i] = pos;
     // The value runs to the next quote; an escape or a control character means JSON.parse would read other text.
     for (;;) {
-      if (pos === end) return false;
+      if (pos === end) return undefined;
       const b = value[pos]!;
       if (b === QUOTE) break;
-      if (b === BACKSLASH || b < 0x20) return false;
+      if (b === BACKSLASH || b < 0x20) return undefined;
       pos++;
     }
     slices[at + 2 * i + 1] = pos;
   }
   // The last value's quote, the object's end, and nothing after it.
-  if (pos + 2 !== end || value[pos + 1] !== CLOSE) return false;
-  return isUtf8(value) && isUuid(wireText(value, slices, at, ID)) && isDateTime(wireText(value, slices, at, INGESTED_AT));
+  if (pos + 2 !== end || value[pos + 1] !== CLOSE || !isUtf8(value)) return undefined;
+  // Read as Latin-1, a byte is a character: the formats, all ASCII, reject any other byte.
+  const id = value.toString('latin1', slices[at + 2 * ID], slices[at + 2 * ID + 1]);
+  const ingestedAt = value.toString('latin1', slices[at + 2 * INGESTED_AT], slices[at + 2 * INGESTED_AT + 1]);
+  return isUuid(id) && isDateTime(ingestedAt) ? { id, ingestedAt } : undefined;
 }
 
-/** A field's value as a string (ASCII fields: `id`, `ingested_at`). */
-export function wireText(value: Buffer, slices: Uint32Array, at: number, field: number): string {
-  return value.toString('latin1', slices[at + 2 * field], slices[at + 2 * field + 1]);
-}
-
-/** The index of a field in record order, for `wireText`. */
+/** The index in record order of the two fields that are not text columns. */
 export const WIRE_FIELD = { id: ID, ingested_at: INGESTED_AT } as const;

@@ -9,7 +9,7 @@ import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
-import { WIRE_FIELD, WIRE_SLOTS, readWire, wireText } from '../../record/wire.ts';
+import { WIRE_FIELD, WIRE_SLOTS, readWire } from '../../record/wire.ts';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
 
@@ -346,7 +346,9 @@ class Batch {
   /** The last message of each partition: committing it moves the group past the whole batch. */
   readonly last = new Map<number, RawMessage>();
   /** By message index: the bytes of a message in the producer's form, or the parsed record; nothing for a bad one. */
-  readonly #rows: (Buffer | UserRecord | undefined)[] = [];
+  readonly #kept: (Buffer | UserRecord | undefined)[] = [];
+  /** By message index: the id of a valid message (the same strings as the keys of `rows`). */
+  readonly #ids: string[] = [];
   /** By message index, WIRE_SLOTS each: where each value lies in a message kept as bytes. */
   #slices: Uint32Array;
   /** By message index: `ingested_at` in milliseconds since the epoch. */
@@ -361,8 +363,9 @@ class Batch {
     const i = this.size++;
     if (i === this.#times.length) this.#grow();
     const value = message.value;
-    if (value && readWire(value, this.#slices, i * WIRE_SLOTS)) {
-      this.#keep(i, wireText(value, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.id), value, Date.parse(wireText(value, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.ingested_at)));
+    const wire = value ? readWire(value, this.#slices, i * WIRE_SLOTS) : undefined;
+    if (wire) {
+      this.#keep(i, wire.id, value!, Date.parse(wire.ingestedAt));
     } else {
       const parsed = parseRecord(value);
       if (parsed.ok) this.#keep(i, parsed.record.id, parsed.record, Date.parse(parsed.record.ingested_at));
@@ -374,7 +377,8 @@ class Batch {
 
   #keep(i: number, id: string, row: Buffer | UserRecord, ingestedAt: number): void {
     this.good++;
-    this.#rows[i] = row;
+    this.#kept[i] = row;
+    this.#ids[i] = id;
     this.#times[i] = ingestedAt;
     this.rows.set(id, i);
   }
@@ -395,19 +399,18 @@ class Batch {
 
   /** The rows, by message index, as the writer reads them. */
   readonly encoding: RowEncoding<number> = {
-    id: (i) => {
-      const row = this.#rows[i]!;
-      return Buffer.isBuffer(row) ? wireText(row, this.#slices, i * WIRE_SLOTS, WIRE_FIELD.id) : row.id;
-    },
+    id: (i) => this.#ids[i]!,
     params: (i) => {
-      const row = this.#rows[i]!;
+      const row = this.#kept[i]!;
       if (!Buffer.isBuffer(row)) return RECORD_ROWS.params(row);
       const at = i * WIRE_SLOTS;
-      // Text columns as their UTF-8 bytes, which the driver sends as they are.
       const params: unknown[] = [];
-      for (let f = 0; f < WIRE_SLOTS / 2; f++) params.push(row.subarray(this.#slices[at + 2 * f], this.#slices[at + 2 * f + 1]));
-      params[WIRE_FIELD.id] = cassandra.types.Uuid.fromString(wireText(row, this.#slices, at, WIRE_FIELD.id));
-      params[WIRE_FIELD.ingested_at] = new Date(this.#times[i]!);
+      for (let f = 0; f < WIRE_SLOTS / 2; f++) {
+        if (f === WIRE_FIELD.id) params.push(cassandra.types.Uuid.fromString(this.#ids[i]!));
+        else if (f === WIRE_FIELD.ingested_at) params.push(new Date(this.#times[i]!));
+        // A text column as its UTF-8 bytes, which the driver sends as they are.
+        else params.push(row.subarray(this.#slices[at + 2 * f], this.#slices[at + 2 * f + 1]));
+      }
       return params;
     },
   };

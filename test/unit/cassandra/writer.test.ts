@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type cassandra from 'cassandra-driver';
-import { CassandraWriter, Slots } from '../../../src/cassandra/writer.ts';
+import { CassandraWriter, RECORD_ROWS, Slots } from '../../../src/cassandra/writer.ts';
 import { toRecord } from '../../../src/record/from-random-user.ts';
 import { generateUsers } from '../../../src/source/builtin/index.ts';
 
@@ -79,8 +79,8 @@ test('writer: overlapping batches share the in-flight limit, the second taking t
   const second = records(6);
   let firstDone = false;
   let secondDone = false;
-  const p1 = writer.writeBatch(first).then(() => (firstDone = true));
-  const p2 = writer.writeBatch(second).then(() => (secondDone = true));
+  const p1 = writer.writeBatch(first, RECORD_ROWS).then(() => (firstDone = true));
+  const p2 = writer.writeBatch(second, RECORD_ROWS).then(() => (secondDone = true));
   while (!(firstDone && secondDone)) await fake.answerOne();
   await Promise.all([p1, p2]);
   assert.equal(fake.maxInFlight, 3, 'never more than the limit, and the limit is used');
@@ -95,7 +95,7 @@ test('writer: after a failed request a batch sends nothing more, and rejects onc
   const fake = fakeClient({ failOn: (call) => call === 0 });
   const writer = new CassandraWriter(fake.client, { ...options, concurrency: 2 });
   let outcome: string | undefined;
-  const p = writer.writeBatch(records(12)).then(
+  const p = writer.writeBatch(records(12), RECORD_ROWS).then(
     () => (outcome = 'resolved'),
     (e: Error) => (outcome = e.message),
   );
