@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toRecord } from '../../../src/record/from-random-user.ts';
 import { MAX_MESSAGE_BYTES, RECORD_FIELDS, parseRecord, type UserRecord } from '../../../src/record/record.ts';
-import { WIRE_SLOTS, type WireStrings, readWire } from '../../../src/record/wire.ts';
+import cassandra from 'cassandra-driver';
+import { KEY_BYTES, WIRE_FIELD, WIRE_SLOTS, type WireStrings, readWire, writeKeys } from '../../../src/record/wire.ts';
 import { generateUsers } from '../../../src/source/builtin/index.ts';
 
 /** Records as the ingest makes them from the built-in source, and as the producer writes them. */
@@ -90,4 +91,22 @@ test('every one-byte change, deletion and insertion: what readWire takes, parseR
   }
   // Both kinds occur: changes inside a free-text value stay records, changes to the frame do not.
   assert.ok(taken > 1000 && left > 1000, `taken ${taken}, left ${left}`);
+});
+
+test('the id and ingested_at are written as the bytes the driver makes of a Uuid and a Date', () => {
+  const encoder = new cassandra.Encoder(4, {});
+  const { uuid, timestamp } = cassandra.types.dataTypes;
+  const times = ['2026-11-30T16:00:00.000Z', '1960-02-29T23:59:59.999Z', '1970-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '2262-04-11T23:47:16.854+05:30', '2026-11-30T07:00:00.123456Z'];
+  const ids = [...records.slice(0, 50).map((r) => r.id), 'ABCDEF01-2345-4789-8ABC-DEF012345678', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+  const out = Buffer.alloc(KEY_BYTES * 3);
+  const slices = new Uint32Array(WIRE_SLOTS);
+  for (const [n, id] of ids.entries()) {
+    const at = 24 * (n % 3);
+    const text = written({ ...records[0]!, id, ingested_at: times[n % times.length]! });
+    assert.ok(readWire(text, slices, 0), id);
+    const ms = Date.parse(times[n % times.length]!);
+    writeKeys(text, slices[2 * WIRE_FIELD.id]!, ms, out, at);
+    assert.deepEqual(out.subarray(at, at + 16), encoder.encode(cassandra.types.Uuid.fromString(id), uuid), id);
+    assert.deepEqual(out.subarray(at + 16, at + KEY_BYTES), encoder.encode(new Date(ms), timestamp), times[n % times.length]);
+  }
 });
