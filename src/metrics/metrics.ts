@@ -17,7 +17,7 @@ export interface Metrics {
   sourceRequests: Counter<'outcome'>;
   /** Results the source sent that were not well-formed users. */
   malformed: Counter;
-  /** Messages read from Kafka by the engine. */
+  /** Messages read from Kafka by the engine (the node engine counts a batch as it is taken for writing, the Spark engine a micro-batch as it ends). */
   consumed: Counter<'engine'>;
   /** Rows upserted into Cassandra. */
   written: Counter<'engine'>;

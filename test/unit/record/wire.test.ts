@@ -94,7 +94,9 @@ test('every one-byte change, deletion and insertion: what readWire takes, parseR
 });
 
 test('the id and ingested_at are written as the bytes the driver makes of a Uuid and a Date', () => {
-  const encoder = new cassandra.Encoder(4, {});
+  // The driver's own encoder: exported at run time, missing from its type definitions.
+  const { Encoder } = cassandra as unknown as { Encoder: new (protocolVersion: number, options: object) => { encode(value: unknown, type: number): Buffer } };
+  const encoder = new Encoder(4, {});
   const { uuid, timestamp } = cassandra.types.dataTypes;
   const times = ['2026-11-30T16:00:00.000Z', '1960-02-29T23:59:59.999Z', '1970-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '2262-04-11T23:47:16.854+05:30', '2026-11-30T07:00:00.123456Z'];
   const ids = [...records.slice(0, 50).map((r) => r.id), 'ABCDEF01-2345-4789-8ABC-DEF012345678', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
