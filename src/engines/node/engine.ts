@@ -390,11 +390,12 @@ class Batch {
   }
 
   #grow(): void {
-    const slices = new Uint32Array(Math.max(1, this.#times.length * 2) * WIRE_SLOTS);
+    const capacity = Math.max(1, this.#times.length * 2);
+    const slices = new Uint32Array(capacity * WIRE_SLOTS);
     slices.set(this.#slices);
-    const times = new Float64Array(Math.max(1, this.#times.length * 2));
+    const times = new Float64Array(capacity);
     times.set(this.#times);
-    const keys = Buffer.allocUnsafe(Math.max(1, this.#times.length * 2) * KEY_BYTES);
+    const keys = Buffer.allocUnsafe(capacity * KEY_BYTES);
     this.#keys.copy(keys);
     this.#slices = slices;
     this.#times = times;

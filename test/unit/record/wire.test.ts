@@ -103,7 +103,7 @@ test('the id and ingested_at are written as the bytes the driver makes of a Uuid
   const out = Buffer.alloc(KEY_BYTES * 3);
   const slices = new Uint32Array(WIRE_SLOTS);
   for (const [n, id] of ids.entries()) {
-    const at = 24 * (n % 3);
+    const at = KEY_BYTES * (n % 3);
     const text = written({ ...records[0]!, id, ingested_at: times[n % times.length]! });
     assert.ok(readWire(text, slices, 0), id);
     const ms = Date.parse(times[n % times.length]!);
