@@ -131,6 +131,7 @@ export const OTHER_ENV: Record<string, string> = {
   USERSTREAM_LOG_FORMAT: 'log lines: pretty (a terminal), text, or json (default when not a terminal)',
   USERSTREAM_NODE: 'the Node.js binary the DAG task runs userstream with',
   USERSTREAM_CLI: 'the userstream entry point the DAG task runs',
+  USERSTREAM_CHROMIUM: "the Chromium the browser tests drive (default: Debian's /usr/bin/chromium)",
 };
 
 export function envName(key: string): string {
