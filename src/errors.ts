@@ -65,6 +65,8 @@ export function describeError(error: unknown): string {
 }
 
 function causeMessage(error: unknown): string | undefined {
+  // An error from the JVM (Spark Connect's carry their exception classes): its reason, not a kilobyte of nested causes.
+  if (error instanceof Error && Array.isArray((error as { exceptionClasses?: unknown }).exceptionClasses)) return javaReason(error.message);
   if (error instanceof AggregateError && error.errors.length > 0) {
     return causeMessage(error.errors[0]);
   }
@@ -78,4 +80,55 @@ function causeMessage(error: unknown): string | undefined {
     return msg.split('\n')[0];
   }
   return undefined;
+}
+
+/** A Java exception class at the start of a segment: `java.io.IOException: `, `com.x.NodeUnavailableException: `. */
+const JAVA_EXCEPTION = /(?:^|[\s([:])((?:[a-z_$][\w$]*\.)+([A-Z][\w$]*(?:Exception|Error)))(?::\s*|$)/g;
+
+/** Driver noise that makes a line long and says nothing to a reader: node ids and hash codes. */
+const NOISE = /,\s*(?:hostId|hashCode)=[^,)\]]*/g;
+
+/** Causes whose innermost exception says less than a phrase around it (the connector's own words). */
+const KNOWN: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/Failed to open native connection to Cassandra at \{([^}]*)\}/, (m) => `cannot connect to Cassandra at ${m[1]}`],
+  [/No connection was available to Node\(endPoint=\/?([^,)]+)/, (m) => `no connection to Cassandra node ${m[1]}`],
+];
+
+/**
+ * The reason a Spark job failed, in one short line, from the text Spark
+ * gives (a StreamingQueryException's message nests every cause in one line
+ * over a kilobyte long: "Job aborted due to stage failure: … most recent
+ * failure: … java.io.IOException: Failed to prepare statement INSERT …:
+ * … NodeUnavailableException: No connection was available to Node(…)").
+ * The innermost exception is the reason; its class is kept without the
+ * package, and the line is cut to `max` characters. The whole text stays in
+ * the server's log (and --verbose, errorDetail).
+ */
+export function javaReason(text: string, max = 200): string {
+  const first = (text.split('\n').find((l) => l.trim()) ?? text).trim();
+  for (const [pattern, say] of KNOWN) {
+    const m = pattern.exec(first);
+    if (m) return say(m);
+  }
+  let last: { at: number; name: string; end: number } | undefined;
+  for (const m of first.matchAll(JAVA_EXCEPTION)) {
+    last = { at: m.index, name: m[2]!, end: m.index + m[0].length };
+  }
+  let reason = first;
+  if (last) {
+    const message = first.slice(last.end).replace(/[\])]+\s*$/, '').trim();
+    reason = message ? `${last.name}: ${message}` : last.name;
+  }
+  reason = reason.replace(NOISE, '').replace(/\s+/g, ' ');
+  return reason.length > max ? `${reason.slice(0, max - 1).trimEnd()}…` : reason;
+}
+
+/** Everything an error says, for --verbose and debug logs: each message and stack down the chain of causes. */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 10; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('\ncaused by: ');
 }

@@ -1,4 +1,4 @@
-import { describeError, ErrorCodes, isUserstreamError } from '../errors.ts';
+import { describeError, errorDetail, ErrorCodes, isUserstreamError } from '../errors.ts';
 
 /**
  * Turns any failure into one clear line on stderr and an exit code: 2 for a
@@ -9,12 +9,7 @@ export function reportFatal(error: unknown, verbose: boolean): number {
   const line = describeError(error);
   process.stderr.write(`userstream: ${line}\n`);
   if (verbose) {
-    let e: unknown = error;
-    while (e) {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      e = e instanceof Error ? e.cause : undefined;
-      if (e) process.stderr.write('caused by: ');
-    }
+    process.stderr.write(`${errorDetail(error)}\n`);
   } else if (!isUserstreamError(error)) {
     process.stderr.write('userstream: (unexpected error; run again with --verbose for details)\n');
   }

@@ -14,7 +14,7 @@ export function withOptions(command: Command, groups: string[]): Command {
     const def = spec.default === undefined ? '' : ` (default: ${spec.default})`;
     command.option(`${flagName(key)} <value>`, `${spec.doc}${def} [${envName(key)}]`);
   }
-  command.option('--verbose', 'print stack traces and causes of errors');
+  command.option('--verbose', 'print stack traces and causes of errors, and the full text behind one-line warnings');
   return command;
 }
 
@@ -24,6 +24,8 @@ export function configFrom(command: Command) {
   const input: Partial<Record<OptionKey, unknown>> = {};
   for (const key of Object.keys(optionSpecs) as OptionKey[]) if (flags[key] !== undefined) input[key] = flags[key];
   const config: Config = loadConfig(input);
-  const log = createLogger(config.logLevel);
+  // --verbose also shows the debug lines: the full text behind a one-line warning.
+  const level = flags.verbose && ['info', 'warn', 'error', 'fatal'].includes(config.logLevel) ? 'debug' : config.logLevel;
+  const log = createLogger(level);
   return { config, log, flags };
 }

@@ -6,14 +6,13 @@
  * checkpoint), a row count from Cassandra, service health, and the latest
  * users as they arrive on the topic.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Admin, Consumer, stringDeserializer } from '@platformatic/kafka';
 import type cassandra from 'cassandra-driver';
 import type { Logger } from 'pino';
 import { countRows } from '../cassandra/schema.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import type { Config } from '../config/options.ts';
+import { committedSparkOffsets } from '../engines/spark/checkpoint.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
 import { committedOffsets, topicEndOffsets } from '../kafka/admin.ts';
@@ -94,54 +93,6 @@ export function partitionStates(ends: Map<number, bigint>, done: Map<number, big
       const d = done.get(partition) ?? 0n;
       return { partition, end: Number(end), done: Number(d), lag: Number(end > d ? end - d : 0n) };
     });
-}
-
-/**
- * The topic offsets a Spark checkpoint has committed: the offsets file of
- * the newest batch in `commits/` (its last line is the source offsets as
- * JSON, `{"topic": {"0": 123, …}}`). Undefined when there is none yet.
- */
-export function sparkCheckpointOffsets(checkpoint: string, topic: string): Map<number, bigint> | undefined {
-  const commits = join(checkpoint, 'commits');
-  if (!existsSync(commits)) return undefined;
-  const batches = readdirSync(commits).filter((f) => /^\d+$/.test(f)).map(Number);
-  if (batches.length === 0) return undefined;
-  const latest = Math.max(...batches);
-  const file = join(checkpoint, 'offsets', String(latest));
-  if (!existsSync(file)) return undefined;
-  return parseCheckpointOffsets(readFileSync(file, 'utf8'), topic);
-}
-
-export function parseCheckpointOffsets(text: string, topic: string): Map<number, bigint> | undefined {
-  for (const line of text.split('\n').reverse()) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const parsed = JSON.parse(line) as Record<string, Record<string, number>>;
-      const offsets = parsed[topic];
-      if (offsets && typeof offsets === 'object') {
-        return new Map(Object.entries(offsets).map(([p, o]) => [Number(p), BigInt(o)]));
-      }
-    } catch {}
-  }
-  return undefined;
-}
-
-/**
- * The smaller of two offset maps per partition: Spark's progress is its
- * slower query's. A query with no committed batch yet has done nothing, so
- * one missing map means zero everywhere; both missing means not started.
- */
-export function slowerOf(a: Map<number, bigint> | undefined, b: Map<number, bigint> | undefined): Map<number, bigint> | undefined {
-  if (!a && !b) return undefined;
-  a ??= new Map();
-  b ??= new Map();
-  const out = new Map<number, bigint>();
-  for (const p of new Set([...a.keys(), ...b.keys()])) {
-    const x = a.get(p) ?? 0n;
-    const y = b.get(p) ?? 0n;
-    out.set(p, x < y ? x : y);
-  }
-  return out;
 }
 
 export function cardOf(value: Buffer | string): UserCard | undefined {
@@ -234,7 +185,7 @@ export class DashboardCollector {
     const c = this.#config;
     if (this.#engine === 'spark') {
       const names = pipelineNames(c);
-      const done = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, c.topic), sparkCheckpointOffsets(names.dlqCheckpoint, c.topic));
+      const done = committedSparkOffsets(names, c.topic);
       return { done, source: `Spark checkpoint ${names.rowsCheckpoint}` };
     }
     return { done: await committedOffsets(this.#admin!, c.groupId, c.topic), source: `consumer group ${c.groupId}` };

@@ -15,6 +15,13 @@ export interface StreamEngine {
   stop(): Promise<void>;
   /** Resolves when stopped; rejects when the engine failed. */
   readonly finished: Promise<void>;
+  /**
+   * Per partition, the offset below which every message is written or
+   * dead-lettered, as Kafka or the checkpoint holds it (the node engine's
+   * group offsets, the Spark queries' slower checkpoint); undefined or
+   * empty when nothing is committed yet. Readable before start().
+   */
+  committed(): Promise<Map<number, bigint> | undefined>;
   /** Messages up to the topic's current end not yet written or dead-lettered. */
   lag(): Promise<bigint>;
   /** `lag() === 0`: every message so far is in Cassandra or in the DLQ. */

@@ -105,12 +105,26 @@ export function kafkaReason(error: unknown): { reason: string; auth: boolean } {
 }
 
 /** End offsets per partition through an existing admin client (a missing topic has none; it is not created). */
-export async function topicEndOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  const meta = await admin.metadata({ topics: [topic], autocreateTopics: false });
-  const count = meta.topics.get(topic)?.partitionsCount ?? 0;
+export function topicEndOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  return listTopicOffsets(admin, topic, -1n);
+}
+
+/** The first offset still in the log of each partition (0 until retention deletes messages). */
+export function topicStartOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  return listTopicOffsets(admin, topic, -2n);
+}
+
+/** ListOffsets with Kafka's special timestamps: -1 the end of each partition, -2 its start. */
+async function listTopicOffsets(admin: Admin, topic: string, timestamp: bigint): Promise<Map<number, bigint>> {
+  const meta = await admin.metadata({ topics: [topic], autocreateTopics: false }).catch(async (error: unknown) => {
+    // The client rejects a metadata request for a topic that does not exist.
+    if ((await admin.listTopics()).includes(topic)) throw error;
+    return undefined;
+  });
+  const count = meta?.topics.get(topic)?.partitionsCount ?? 0;
   const out = new Map<number, bigint>();
   if (count === 0) return out;
-  const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp: -1n }));
+  const partitions = Array.from({ length: count }, (_, i) => ({ partitionIndex: i, timestamp }));
   const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
   for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, p.offset);
   return out;

@@ -17,11 +17,19 @@ export interface Metrics {
   sourceRequests: Counter<'outcome'>;
   /** Results the source sent that were not well-formed users. */
   malformed: Counter;
-  /** Messages read from Kafka by the engine (the node engine counts a batch as it is taken for writing, the Spark engine a micro-batch as it ends). */
+  /**
+   * Messages read from Kafka by the engine: the node engine counts a batch as
+   * it is taken for writing; the Spark engine counts what its checkpoints
+   * committed (engines/tally.ts, every 5 s), so a query restart loses none.
+   */
   consumed: Counter<'engine'>;
-  /** Rows upserted into Cassandra. */
+  /**
+   * Messages whose rows were upserted into Cassandra, counted once committed:
+   * the node engine per batch its group committed, the Spark engine from its
+   * checkpoints and the DLQ (engines/tally.ts).
+   */
   written: Counter<'engine'>;
-  /** Messages sent to the dead-letter topic. */
+  /** Messages sent to the dead-letter topic, counted as `written` is (a dead letter the DLQ holds twice counts once). */
   deadLettered: Counter<'engine'>;
   /** Engine batches (node) or micro-batches (Spark) completed. */
   batches: Counter<'engine'>;
@@ -45,7 +53,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     sourceRequests: new Counter({ name: 'userstream_source_requests_total', help: 'Requests to the user source by outcome', labelNames: ['outcome'], registers }),
     malformed: new Counter({ name: 'userstream_source_malformed_total', help: 'Results from the source that were not well-formed users', registers }),
     consumed: new Counter({ name: 'userstream_engine_consumed_total', help: 'Messages read from Kafka by the stream engine', labelNames: ['engine'], registers }),
-    written: new Counter({ name: 'userstream_sink_rows_written_total', help: 'Rows upserted into Cassandra', labelNames: ['engine'], registers }),
+    written: new Counter({ name: 'userstream_sink_rows_written_total', help: 'Messages upserted into Cassandra as rows, counted once committed', labelNames: ['engine'], registers }),
     deadLettered: new Counter({ name: 'userstream_engine_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['engine'], registers }),
     batches: new Counter({ name: 'userstream_engine_batches_total', help: 'Batches (node) or micro-batches (spark) completed', labelNames: ['engine'], registers }),
     retries: new Counter({ name: 'userstream_engine_batch_retries_total', help: 'Batches that failed and were sent again', labelNames: ['engine'], registers }),

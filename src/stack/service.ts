@@ -29,6 +29,13 @@ export interface ServiceDefinition {
   classpath?: string;
   /** Services that must answer before this one starts (the Spark worker needs its master). */
   after?: string[];
+  /**
+   * Services this one keeps long-lived sessions to (the Spark Connect
+   * server's executors hold Kafka and Cassandra connections). When `up`
+   * starts one of them afresh while this one runs and is reused, this one is
+   * restarted, so it does not go on with connections to the old process.
+   */
+  holdsSessionsTo?: string[];
   /** Extra environment of the process. */
   env?(ctx: PrepareContext): NodeJS.ProcessEnv;
   /** Every port it listens on; all must be free before it starts. */

@@ -101,6 +101,8 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     ...common,
     name: 'spark-connect',
     after: ['spark-worker'],
+    // Its executors keep Kafka and Cassandra sessions (the connector caches them).
+    holdsSessionsTo: ['kafka', 'cassandra'],
     ports: [{ port: t.connectPort, what: 'Spark Connect', flag: '--spark-connect-port' }],
     startTimeoutMs: 120_000,
     async prepare(ctx) {

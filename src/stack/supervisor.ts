@@ -30,6 +30,13 @@ export function flavour(s: { version: string; variant?: string | undefined }): s
 export interface UpOptions {
   javaHome: string | undefined;
   reporter: StackReporter;
+  /**
+   * The rest of the stack: one of these that runs and holds sessions to a
+   * service this `up` started afresh is restarted too (see `holdsSessionsTo`).
+   */
+  others?: ServiceDefinition[];
+  /** A one-line notice for the terminal (a restart and its reason). */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -50,7 +57,7 @@ export async function stackUp(services: ServiceDefinition[], paths: StackPaths, 
     }
   }
   // Independent services start in parallel; one with `after` waits for those it names.
-  const started = new Map<string, Promise<void>>();
+  const started = new Map<string, Promise<'started' | 'reused'>>();
   const knockOn = new Set<unknown>();
   for (const service of services) {
     const deps = (service.after ?? []).flatMap((name) => started.get(name) ?? []);
@@ -68,6 +75,10 @@ export async function stackUp(services: ServiceDefinition[], paths: StackPaths, 
   }
   const results = await Promise.allSettled(started.values());
   let failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failures.length === 0) {
+    const fresh = new Set([...started.keys()].filter((_, i) => (results[i] as PromiseFulfilledResult<string>).value === 'started'));
+    await restartHolders(fresh, services, results.map((r) => (r as PromiseFulfilledResult<string>).value), paths, options);
+  }
   // Report the causes, not the services that only waited for them.
   if (failures.some((f) => !knockOn.has(f))) failures = failures.filter((f) => !knockOn.has(f));
   if (failures.length === 1) throw failures[0];
@@ -76,7 +87,36 @@ export async function stackUp(services: ServiceDefinition[], paths: StackPaths, 
   }
 }
 
-async function serviceUp(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<void> {
+/**
+ * A service that was reused (or runs outside this `up`) while one it holds
+ * sessions to was started afresh: its connections point at a process that
+ * is gone (executors that tried Cassandra while it was down, a Kafka
+ * client of the old broker). Restart it, after what it depends on is up.
+ */
+async function restartHolders(
+  fresh: Set<string>,
+  services: ServiceDefinition[],
+  outcomes: string[],
+  paths: StackPaths,
+  options: UpOptions,
+): Promise<void> {
+  if (fresh.size === 0) return;
+  const reused = services.filter((_, i) => outcomes[i] === 'reused');
+  const running = (options.others ?? []).filter((s) => !services.some((x) => x.name === s.name) && isOurs(readRunInfo(paths.runFile(s.name))));
+  for (const service of [...reused, ...running]) {
+    const stale = (service.holdsSessionsTo ?? []).filter((name) => fresh.has(name));
+    if (stale.length === 0) continue;
+    const info = readRunInfo(paths.runFile(service.name));
+    if (!isOurs(info)) continue;
+    options.warn?.(`${service.name}: restarting it, because ${stale.join(' and ')} started again under it (its sessions were to the old process)`);
+    options.reporter.update(service.name, `restarting (pid ${info.pid}): ${stale.join(' and ')} started again`);
+    await stopProcess(info.pid);
+    removeRunInfo(paths.runFile(service.name));
+    await serviceUp(service, paths, options);
+  }
+}
+
+async function serviceUp(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<'started' | 'reused'> {
   const { reporter } = options;
   const runFile = paths.runFile(service.name);
   const previous = readRunInfo(runFile);
@@ -85,7 +125,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     await waitForProbe(service, previous.pid, paths, 60_000);
     await service.afterStart?.(context(service, paths, libDir(service, paths), undefined, reporter));
     reporter.done(service.name, `running (pid ${previous.pid}, reused)`);
-    return;
+    return 'reused';
   }
   removeRunInfo(runFile);
   for (const { port, what, flag } of service.ports) {
@@ -146,6 +186,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
   await waitForProbe(service, pid, paths, service.startTimeoutMs);
   await service.afterStart?.(ctx);
   reporter.done(service.name, `running (pid ${pid}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return 'started';
 }
 
 /** Where a service's classpath is resolved: cache/<classpath>-<version>/lib. */

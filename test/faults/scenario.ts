@@ -13,7 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Config } from '../../src/config/options.ts';
-import { partitionStates, slowerOf, sparkCheckpointOffsets } from '../../src/dashboard/collector.ts';
+import { partitionStates } from '../../src/dashboard/collector.ts';
+import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
 import { pipelineNames } from '../../src/engines/spark/engine.ts';
 import { endOffsets, ensureTopics, groupLag } from '../../src/kafka/admin.ts';
 import { ARTIFACTS } from '../support/browser.ts';
@@ -31,7 +32,7 @@ const PAGE = 500;
 async function engineLag(engine: 'node' | 'spark', config: Config): Promise<number> {
   if (engine === 'node') return Number(await groupLag(config, config.groupId, config.topic));
   const names = pipelineNames(config);
-  const done = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, config.topic), sparkCheckpointOffsets(names.dlqCheckpoint, config.topic));
+  const done = committedSparkOffsets(names, config.topic);
   if (!done) return Number.POSITIVE_INFINITY;
   return partitionStates(await endOffsets(config, config.topic), done).reduce((s, p) => s + (p.lag ?? 0), 0);
 }

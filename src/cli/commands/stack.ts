@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
 import { Command } from 'commander';
+import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
@@ -17,6 +18,27 @@ function checkNames(names: string[]): string[] {
   return names;
 }
 
+/**
+ * Starts the named services (all: none named) with live progress lines; a
+ * running service that holds sessions to one started afresh is restarted,
+ * and `warn` gets a line saying so once the progress lines are done.
+ */
+export async function bringUp(config: Config, names: string[], warn: (line: string) => void): Promise<void> {
+  const reporter = createReporter();
+  const notes: string[] = [];
+  try {
+    await stackUp(stackServices(config, names), stackPaths(config.stackHome), {
+      javaHome: config.javaHome,
+      reporter,
+      others: stackServices(config),
+      warn: (line) => notes.push(line),
+    });
+  } finally {
+    reporter.close();
+    for (const line of notes) warn(line);
+  }
+}
+
 export function stackCommand(): Command {
   const stack = new Command('stack').description('the local stack: Kafka (KRaft, or on ZooKeeper with --kafka-mode zookeeper), Cassandra, Spark (master, worker, Connect server), PostgreSQL and Airflow as local processes, no Docker');
 
@@ -28,12 +50,7 @@ export function stackCommand(): Command {
       if (names.includes('zookeeper') && config.kafkaMode !== 'zookeeper') {
         throw new UserstreamError(ErrorCodes.USAGE, 'zookeeper runs only with Kafka in ZooKeeper mode: add --kafka-mode zookeeper');
       }
-      const reporter = createReporter();
-      try {
-        await stackUp(stackServices(config, checkNames(names)), paths, { javaHome: config.javaHome, reporter });
-      } finally {
-        reporter.close();
-      }
+      await bringUp(config, checkNames(names), (line) => process.stderr.write(`userstream: ${line}\n`));
       process.stdout.write(`stack is up; data and logs in ${paths.home}\n`);
       if (config.secure) {
         process.stdout.write(

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
-import { partitionStates, slowerOf, sparkCheckpointOffsets } from '../../dashboard/collector.ts';
+import { partitionStates } from '../../dashboard/collector.ts';
+import { committedSparkOffsets } from '../../engines/spark/checkpoint.ts';
 import { pipelineNames } from '../../engines/spark/engine.ts';
 import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
 import { baseKafkaOptions } from '../../kafka/client-options.ts';
@@ -38,7 +39,7 @@ async function topicStatus(config: Config): Promise<TopicStatus> {
     groupOffsets(config).catch(() => undefined),
   ]);
   const names = pipelineNames(config);
-  const spark = slowerOf(sparkCheckpointOffsets(names.rowsCheckpoint, config.topic), sparkCheckpointOffsets(names.dlqCheckpoint, config.topic));
+  const spark = committedSparkOffsets(names, config.topic);
   const byNode = partitionStates(ends, node);
   const bySpark = partitionStates(ends, spark);
   const sum = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : xs.reduce<number>((s, x) => s + (x ?? 0), 0));

@@ -4,18 +4,18 @@ import type { IngestProgress } from '../../ingest/ingest.ts';
 import { airflowClient, failureReason, runConf, runDag } from './dag.ts';
 import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
+import { RunTally } from '../../engines/tally.ts';
+import { endOffsets } from '../../kafka/admin.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { startDashboard } from '../../dashboard/run.ts';
 import { checkEngine, createEngine } from '../../engines/index.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
-import { localStackClientConfig, stackServices } from '../../stack/index.ts';
-import { stackPaths } from '../../stack/paths.ts';
-import { stackUp } from '../../stack/supervisor.ts';
+import { localStackClientConfig } from '../../stack/index.ts';
 import { configFrom, withOptions } from '../options.ts';
-import { createReporter } from '../reporter.ts';
 import { onShutdown } from '../shutdown.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
+import { bringUp } from './stack.ts';
 
 /**
  * The main job's pace unless --rate says otherwise: a steady stream both
@@ -62,17 +62,15 @@ export function upCommand(): Command {
       const config: Config = { ...base, ...localStackClientConfig(base), rate: base.rate ?? UP_DEFAULT_RATE };
       const started = performance.now();
 
-      const reporter = createReporter();
-      try {
-        await stackUp(stackServices(config, upServices(opts.engine, viaAirflow)), stackPaths(config.stackHome), { javaHome: config.javaHome, reporter });
-      } finally {
-        reporter.close();
-      }
+      await bringUp(config, upServices(opts.engine, viaAirflow), (line) => log.warn(line));
 
       if (config.secure) {
         log.info(`secure: Kafka over SASL_SSL (${config.kafkaSaslMechanism.toUpperCase()}) at ${config.kafkaBrokers.join(',')} as ${config.kafkaSaslUsername}; Cassandra as ${config.cassandraUsername}`);
       }
       const engine = createEngine(engineName, { config, log });
+      // The summary counts from what Kafka holds: the engine's committed position now and at the end.
+      const tally = await RunTally.begin(config, await engine.committed());
+      const endsBefore = await endOffsets(config, config.topic);
       const controller = new AbortController();
       onShutdown(() => {
         log.warn('stopping (Ctrl-C again to quit at once)');
@@ -123,6 +121,9 @@ export function upCommand(): Command {
       await engine.stop();
       await dashboard?.close();
 
+      const committed = (await engine.committed()) ?? new Map<number, bigint>();
+      const totals = await tally.totals(committed);
+      const waiting = tally.waiting(endsBefore);
       const client = await connectCassandra(config);
       const rows = await countRows(client, config).finally(() => client.shutdown());
       const secs = (performance.now() - started) / 1000;
@@ -131,9 +132,10 @@ export function upCommand(): Command {
         [
           interrupted ? 'userstream up: interrupted (the rest stays in Kafka for the next run)' : 'userstream up: done',
           `  produced       ${ingested.produced} (${(ingested.produced / Math.max(ingested.elapsedMs / 1000, 0.001)).toFixed(0)} records/s into Kafka)`,
-          `  written        ${s.written} (upserts by id; ${s.batches} batches, ${s.retries} retried)`,
-          `  dead-lettered  ${s.deadLettered} (topic ${config.dlqTopic})`,
-          `  end to end     ${(s.written / Math.max(drainedSecs, 0.001)).toFixed(0)} records/s (first fetch to last row written, ${drainedSecs.toFixed(1)} s)`,
+          ...(waiting > 0 ? [`  waiting before ${waiting} (messages earlier runs left in Kafka; processed in this one)`] : []),
+          `  written        ${totals.written} (upserts by id; ${s.batches} batches, ${s.retries} retried)`,
+          `  dead-lettered  ${totals.deadLettered} (topic ${config.dlqTopic})`,
+          `  end to end     ${(totals.written / Math.max(drainedSecs, 0.001)).toFixed(0)} records/s (first fetch to last row written, ${drainedSecs.toFixed(1)} s)`,
           `  rows in ${config.keyspace}.${config.table}: ${rows} (earlier runs included)`,
           `  elapsed        ${secs.toFixed(1)} s`,
           '',

@@ -5,7 +5,9 @@ import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter, RECORD_ROWS, type RowEncoding } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
-import { ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
+import { Admin } from '@platformatic/kafka';
+import { committedOffsets, ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
+import { baseKafkaOptions } from '../../kafka/client-options.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { parseRecord, type UserRecord } from '../../record/record.ts';
@@ -171,6 +173,19 @@ export class NodeEngine {
     }
   }
 
+  /** The group's committed offsets: below them every message is written or dead-lettered. */
+  async committed(): Promise<Map<number, bigint>> {
+    const c = this.#config;
+    const admin = new Admin({ ...baseKafkaOptions(c, 'userstream-admin'), retries: 3 });
+    try {
+      return await committedOffsets(admin, c.groupId, c.topic);
+    } catch (error) {
+      throw kafkaError(`reading the offsets of group ${c.groupId}`, c, error);
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+
   /** Messages after the group's committed offsets: not yet written (or dead-lettered) and committed. */
   lag(): Promise<bigint> {
     return groupLag(this.#config, this.#config.groupId, this.#config.topic);
@@ -298,12 +313,14 @@ export class NodeEngine {
       // The rows are written; an offset that cannot be committed (a rebalance
       // moved the partition, the coordinator restarted) only means these
       // messages are delivered again and upserted again: no loss, no change.
+      // They are counted when a commit covers them, so a count says what the group committed.
       this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.size} messages will be re-delivered`);
+      return;
     }
     this.stats.written += batch.good;
     this.stats.deadLettered += bad.length;
     this.stats.batches++;
-    metrics.written.labels('node').inc(rows.size);
+    metrics.written.labels('node').inc(batch.good);
     if (bad.length > 0) metrics.deadLettered.labels('node').inc(bad.length);
     metrics.batches.labels('node').inc();
     observeLatency('node', batch.ingestedAt(written));

@@ -16,15 +16,17 @@ import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { DEFAULT_ROWS_PER_REQUEST } from '../../cassandra/writer.ts';
 import type { Config } from '../../config/options.ts';
-import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
+import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../errors.ts';
 import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
-import { SparkConnectError, SparkSession, inputRows, type StreamingQuery } from '../../spark-connect/index.ts';
+import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
 import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
 import {
   LATENCY_OBSERVATION, PARSED_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, withoutWaitColumn, withWaitColumn,
 } from './query.ts';
 import { metrics, observeLatencySamples } from '../../metrics/metrics.ts';
+import { RunTally, type Offsets as TopicOffsets, type Totals } from '../tally.ts';
+import { committedSparkOffsets, slowerOf } from './checkpoint.ts';
 
 export type SparkEngineConfig = Pick<
   Config,
@@ -89,7 +91,7 @@ async function startQuery(name: string, start: () => Promise<StreamingQuery>): P
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      throw new UserstreamError(ErrorCodes.SPARK, `starting the Spark query ${name}: ${message.split('\n')[0]}`, { cause: error });
+      throw new UserstreamError(ErrorCodes.SPARK, `starting the Spark query ${name}: ${javaReason(message)}`, { cause: error });
     }
   }
 }
@@ -118,6 +120,11 @@ export class SparkEngine {
   /** Since when polling has failed with transient errors (Spark Connect unreachable). */
   #unreachableSince: number | undefined;
   #done = Promise.withResolvers<void>();
+  /** Counts what the queries committed since start(); the stats and counters follow it. */
+  #tally: RunTally | undefined;
+  #counted: Totals = { processed: 0, written: 0, deadLettered: 0 };
+  #countedAt = 0;
+  #counting: Promise<void> | undefined;
 
   constructor(options: SparkEngineOptions) {
     this.#config = options.config;
@@ -142,6 +149,7 @@ export class SparkEngine {
     } finally {
       await client.shutdown();
     }
+    this.#tally = await RunTally.begin(c, await this.committed());
     try {
       await this.#launch();
     } catch (error) {
@@ -269,12 +277,13 @@ export class SparkEngine {
           // Spark's Kafka source stops when the topic no longer has what the checkpoint
           // expects; starting again from the same checkpoint stops the same way.
           if (DATA_LOSS.test(first)) this.#fail(dataLossError(this.#config, first, error));
-          else void this.#recover(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${first}`, { cause: error }));
+          else void this.#recover(new UserstreamError(ErrorCodes.SPARK, `Spark query ${q.name} stopped: ${error ? javaReason(error.message) : first}`, { cause: error }));
           return;
         }
         for (const p of await q.recentProgress()) this.#account(kind, p);
       }
       this.#unreachableSince = undefined;
+      void this.#count().catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
     } catch (error) {
       if (error instanceof SparkConnectError && error.transient) {
         this.#unreachableSince ??= Date.now();
@@ -306,7 +315,8 @@ export class SparkEngine {
       this.#fail(new UserstreamError(ErrorCodes.SPARK, `the Spark queries kept stopping for ${Math.round(this.#outageMs / 1000)} s without a batch written; the last error: ${describeError(error)}`, { cause: error }));
       return;
     }
-    this.#log.warn(`spark engine: ${describeError(error)}; starting the queries again from their checkpoints`);
+    this.#log.warn(`spark engine: ${describeError(error)}; starting the queries again from their checkpoints (the Java stack is in the Spark Connect server's log; --verbose prints it here)`);
+    this.#log.debug(`spark engine: ${errorDetail(error)}`);
     try {
       await this.#relaunchUntil(Date.now() + this.#outageMs);
       this.stats.retries++;
@@ -318,25 +328,22 @@ export class SparkEngine {
     this.#recovering = false;
   }
 
+  /**
+   * A progress report: the batch count and latency samples (rows batches),
+   * and each query's position, from its cumulative end offsets. What was
+   * written and dead-lettered is not summed from reports — a restart loses
+   * the reports of batches that ended just before it — but counted from the
+   * committed offsets (#count).
+   */
   #account(kind: 'rows' | 'dlq', progress: Record<string, unknown>): void {
     const batch = Number(progress.batchId);
     if (this.#seen[kind].has(batch)) return;
     this.#seen[kind].add(batch);
-    // A sink that does not count reports -1.
-    const out = Math.max(0, Number((progress.sink as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0));
     if (kind === 'rows') {
       this.#failingSince = undefined;
-      // Both queries read every message; count them once.
-      this.stats.consumed += inputRows(progress);
-      this.stats.written += out;
       this.stats.batches++;
-      metrics.consumed.labels('spark').inc(inputRows(progress));
-      metrics.written.labels('spark').inc(out);
       metrics.batches.labels('spark').inc();
       observeLatencySamples('spark', latencySamples(progress));
-    } else {
-      this.stats.deadLettered += out;
-      metrics.deadLettered.labels('spark').inc(out);
     }
     const sources = (progress.sources ?? []) as { endOffset?: string | Offsets }[];
     for (const s of sources) {
@@ -346,22 +353,69 @@ export class SparkEngine {
   }
 
   /**
+   * The pipeline's committed position: the slower query's checkpoint, read
+   * from the checkpoint folder when the driver shares this disk (the local
+   * stack), else from the queries' progress reports.
+   */
+  async committed(): Promise<TopicOffsets | undefined> {
+    const c = this.#config;
+    const local = committedSparkOffsets(pipelineNames(c), c.topic);
+    if (local) return local;
+    const fromProgress = (kind: 'rows' | 'dlq') => {
+      const at = this.#ends[kind][c.topic];
+      return at ? new Map(Object.entries(at).map(([p, o]) => [Number(p), BigInt(o)])) : undefined;
+    };
+    return slowerOf(fromProgress('rows'), fromProgress('dlq'));
+  }
+
+  /**
+   * Brings `stats` and the counters up to what is committed: messages
+   * processed, written and dead-lettered since start() (src/engines/tally.ts).
+   * At most every 5 s unless `now`; the counters only grow.
+   */
+  async #count(now = false): Promise<void> {
+    if (!this.#tally || (!now && Date.now() - this.#countedAt < 5000)) return;
+    const running = this.#counting;
+    if (running) {
+      // One asked for now must see the position after the count running.
+      await running.catch(() => {});
+      if (!now) return;
+    }
+    this.#counting = (async () => {
+      const committed = await this.committed();
+      if (!committed) return;
+      const t = await this.#tally!.totals(committed);
+      const was = this.#counted;
+      // A count that read an older position than the last one applied changes nothing.
+      if (t.processed < was.processed) return;
+      metrics.consumed.labels('spark').inc(Math.max(0, t.processed - was.processed));
+      metrics.written.labels('spark').inc(Math.max(0, t.written - was.written));
+      metrics.deadLettered.labels('spark').inc(Math.max(0, t.deadLettered - was.deadLettered));
+      this.#counted = t;
+      this.stats.consumed = t.processed;
+      this.stats.written = t.written;
+      this.stats.deadLettered = t.deadLettered;
+      this.#countedAt = Date.now();
+    })().finally(() => {
+      this.#counting = undefined;
+    });
+    return this.#counting;
+  }
+
+  /**
    * Messages after the last committed batch of the slower query: both have
    * to reach the topic's end before every message is in Cassandra or the DLQ.
    */
   async lag(): Promise<bigint> {
     await this.#poll();
-    const ends = await endOffsets(this.#config, this.#config.topic);
+    const [ends, done] = await Promise.all([endOffsets(this.#config, this.#config.topic), this.committed()]);
     let lag = 0n;
-    for (const kind of ['rows', 'dlq'] as const) {
-      const done = this.#ends[kind][this.#config.topic] ?? {};
-      let behind = 0n;
-      for (const [partition, end] of ends) {
-        const at = BigInt(done[String(partition)] ?? 0);
-        if (end > at) behind += end - at;
-      }
-      if (behind > lag) lag = behind;
+    for (const [partition, end] of ends) {
+      const at = done?.get(partition) ?? 0n;
+      if (end > at) lag += end - at;
     }
+    // Caught up: the counts are final for now.
+    if (lag === 0n) await this.#count(true).catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
     return lag;
   }
 
@@ -375,6 +429,8 @@ export class SparkEngine {
     this.#stopping = true;
     clearInterval(this.#watch);
     await this.#stopQueries();
+    // What the queries committed before they stopped.
+    await this.#count(true).catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
     this.#done.resolve();
     return this.#done.promise;
   }

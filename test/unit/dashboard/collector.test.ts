@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  cardOf, parseCheckpointOffsets, partitionStates, rateFrom, slowerOf, sparkCheckpointOffsets,
+  cardOf, partitionStates, rateFrom,
 } from '../../../src/dashboard/collector.ts';
 import { dashboardPage } from '../../../src/dashboard/page.ts';
+import { parseCheckpointOffsets, slowerOf, sparkCheckpointOffsets } from '../../../src/engines/spark/checkpoint.ts';
 import { metrics, observeLatency } from '../../../src/metrics/metrics.ts';
 import { toRecord } from '../../../src/record/from-random-user.ts';
 import { generateUsers } from '../../../src/source/builtin/index.ts';
