@@ -88,8 +88,8 @@ const envExample = join(root, '.env.example');
 
 /** Expected host ports per profile: the README's ports table. */
 const EXPECTED_PORTS: Record<string, Record<string, number>> = {
-  kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'airflow-apiserver': 8080, dashboard: 8050 },
-  zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'airflow-apiserver': 8080, dashboard: 8050 },
+  kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
+  zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
 };
 
 try {

@@ -21,7 +21,7 @@ if (!canInstall) {
   process.exit(1);
 }
 
-const packages = missing.map((p) => p.apt);
+const packages = missing.map((p) => p.apt!);
 process.stderr.write(`userstream: installing ${missing.map((p) => `${p.what} (${p.why})`).join(', ')} from Debian: apt-get install ${packages.join(' ')}\n`);
 try {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

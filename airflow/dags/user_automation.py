@@ -45,6 +45,13 @@ with DAG(
         "source": Param("auto", type="string", pattern=r"^(auto|builtin|https?://\S+)$"),
         "kafka_brokers": Param(os.environ.get("USERSTREAM_KAFKA_BROKERS", "localhost:9092"), type="string", pattern=SAFE),
         "topic": Param(os.environ.get("USERSTREAM_TOPIC", "users_created"), type="string", pattern=SAFE),
+        # The contract is registered there before the first message (none: no registry).
+        "schema_registry_url": Param(
+            os.environ.get("USERSTREAM_SCHEMA_REGISTRY_URL", "http://127.0.0.1:8085/apis/ccompat/v7"),
+            type="string",
+            pattern=r"^(none|https?://[A-Za-z0-9._:/-]+)$",
+        ),
+        "value_format": Param("json", type="string", enum=["json", "json-sr"], description="json, or Confluent's JSON Schema wire format"),
         # Credentials never go into a run's parameters (the UI shows them): a
         # file on the worker holds them, e.g. the secure stack's client.env.
         "env_file": Param("", type="string", pattern=r"^(|/[A-Za-z0-9._/-]+)$", description="USERSTREAM_* settings file on the worker"),
@@ -61,6 +68,8 @@ with DAG(
             " --source '{{ params.source }}'"
             " --kafka-brokers '{{ params.kafka_brokers }}'"
             " --topic '{{ params.topic }}'"
+            " --schema-registry-url '{{ params.schema_registry_url }}'"
+            " --value-format '{{ params.value_format }}'"
             "{% if params.env_file %} --env-file '{{ params.env_file }}'{% endif %}"
         ),
         # Plain-text log lines in the task log.

@@ -32,10 +32,14 @@ export interface RowEncoding<T> {
   params(row: T): Params;
 }
 
-/** Rows as records: the strings as they are, `id` a UUID, `ingested_at` a timestamp. */
+/**
+ * Rows as records: the strings as they are, `id` a UUID, `ingested_at` a
+ * timestamp, or unset when the record has none (the driver sends undefined
+ * as unset: no tombstone, and a time an earlier write stored stays).
+ */
 export const RECORD_ROWS: RowEncoding<UserRecord> = {
   id: (r) => r.id,
-  params: (r) => RECORD_FIELDS.map((f) => (f === 'id' ? cassandra.types.Uuid.fromString(r.id) : f === 'ingested_at' ? new Date(r[f]) : r[f])),
+  params: (r) => RECORD_FIELDS.map((f) => (f === 'id' ? cassandra.types.Uuid.fromString(r.id) : f === 'ingested_at' ? (r.ingested_at === null ? undefined : new Date(r.ingested_at)) : r[f])),
 };
 
 /**

@@ -6,8 +6,10 @@ import { reportFatal } from './errors.ts';
 import { apiCommand } from './commands/api.ts';
 import { dagCommand } from './commands/dag.ts';
 import { dashboardCommand } from './commands/dashboard.ts';
+import { dlqCommand } from './commands/dlq.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { pingCommand } from './commands/ping.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { statusCommand } from './commands/status.ts';
 import { stackCommand } from './commands/stack.ts';
 import { streamCommand } from './commands/stream.ts';
@@ -33,6 +35,8 @@ program.addCommand(dagCommand());
 program.addCommand(statusCommand());
 program.addCommand(pingCommand());
 program.addCommand(dashboardCommand());
+program.addCommand(schemaCommand());
+program.addCommand(dlqCommand());
 program
   .command('config')
   .description('print every setting with its flag, environment variable and default (markdown)')

@@ -40,6 +40,11 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
   out.airflowUrl ??= `http://127.0.0.1:${out.airflowPort as number}`;
+  out.schemaRegistryUrl ??= `http://127.0.0.1:${out.registryPort as number}/apis/ccompat/v7`;
+  if (out.schemaRegistryUrl === 'none') out.schemaRegistryUrl = undefined;
+  if (out.valueFormat === 'json-sr' && out.schemaRegistryUrl === undefined) {
+    throw new UserstreamError(ErrorCodes.CONFIG, '--value-format json-sr needs a Schema Registry: its messages carry the schema id it gives (set --schema-registry-url)');
+  }
   return out as Config;
 }
 

@@ -28,7 +28,12 @@ export const optionSpecs = {
   kafkaSaslUsername: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, doc: 'SASL user, with sasl_plaintext or sasl_ssl' },
   kafkaSaslPassword: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'SASL password (set it in the environment or an --env-file: a flag shows in the process list)' },
   kafkaSslCa: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: 'the system CAs', doc: 'PEM file of the CA certificates the brokers are checked against, with ssl or sasl_ssl' },
+  maxMessageBytes: { group: 'kafka', schema: positiveInt, default: '65536', doc: 'Largest message value (bytes) the engines accept; a larger one goes to the DLQ' },
   groupId: { group: 'kafka', schema: z.string().min(1), default: 'userstream-node', doc: 'Consumer group of the node engine' },
+  // Schema Registry
+  schemaRegistryUrl: { group: 'registry', schema: z.string().refine((s) => s === 'none' || /^https?:\/\/\S+$/.test(s), 'expected an http(s) URL or none').optional(), default: undefined, shownDefault: 'http://127.0.0.1:<registry-port>/apis/ccompat/v7', doc: 'Confluent-compatible Schema Registry API where the record schema is registered before producing; none: no registry (only with --value-format json)' },
+  valueFormat: { group: 'registry', schema: lowerCase(['json', 'json-sr']), default: 'json', doc: "How the ingest writes each value: json (plain JSON, which the original's Spark job reads) or json-sr (Confluent's JSON Schema wire format: a zero byte and the 4-byte schema id first); the engines read both" },
+  schemaCompatibility: { group: 'registry', schema: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'])), default: 'BACKWARD', doc: 'Compatibility level set on the subject <topic>-value when the ingest registers the schema' },
   // Cassandra
   cassandraHosts: { group: 'cassandra', schema: list(hostPort), default: '127.0.0.1:9042', doc: 'Cassandra contact points, comma-separated host:port' },
   cassandraDc: { group: 'cassandra', schema: z.string().min(1), default: 'datacenter1', doc: 'Local data centre name for the driver' },
@@ -72,6 +77,11 @@ export const optionSpecs = {
   sparkDriverHeapMb: { group: 'stack', schema: positiveInt, default: '1024', doc: 'Heap of the Spark Connect server, the driver (MB)' },
   sparkExecutorMemoryMb: { group: 'stack', schema: positiveInt, default: '1536', doc: 'Memory of the one Spark executor the worker runs (MB)' },
   javaHome: { group: 'stack', schema: z.string().optional(), default: undefined, doc: 'JDK (17+) used by the local stack; defaults to JAVA_HOME, then java on PATH' },
+  registryVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/, 'expected 3.x.y'), default: '3.3.3', doc: 'Apicurio Registry version run by the local stack (from Maven Central; needs Java 21+)' },
+  registryPort: { group: 'stack', schema: port, default: '8085', doc: "Schema Registry HTTP port of the local stack (8081 is Spark's worker UI)" },
+  registryManagementPort: { group: 'stack', schema: port, default: '9085', doc: "Schema Registry health and metrics port of the local stack" },
+  registryHeapMb: { group: 'stack', schema: positiveInt, default: '384', doc: 'Schema Registry JVM heap (MB)' },
+  registryJavaHome: { group: 'stack', schema: z.string().optional(), default: undefined, shownDefault: 'the newest JDK 21+ found', doc: 'JDK (21+) the Schema Registry runs on; defaults to --java-home when that is 21+, else the newest JDK 21+ under /usr/lib/jvm' },
   postgresPort: { group: 'stack', schema: port, default: '5432', doc: "PostgreSQL port of the local stack (Airflow's metadata database)" },
   airflowVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/, 'expected 3.x.y'), default: '3.3.2', doc: 'Apache Airflow version installed from PyPI into the stack' },
   airflowPort: { group: 'airflow', schema: port, default: '8080', doc: 'Airflow API server and UI port (the original used 8080)' },
@@ -113,8 +123,10 @@ type RawConfig = {
 };
 
 /** The loaded config, derived defaults filled in (`dlqTopic` = `<topic>.dlq`, …). */
-export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'airflowUrl'> & {
+export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'airflowUrl' | 'schemaRegistryUrl'> & {
   airflowUrl: string;
+  /** Undefined: no registry (`none`). */
+  schemaRegistryUrl: string | undefined;
   dlqTopic: string;
   sparkCheckpointDir: string;
   sparkKafkaBrokers: string[];

@@ -15,7 +15,9 @@ import type { Config } from '../config/options.ts';
 import { committedSparkOffsets } from '../engines/spark/checkpoint.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
-import { committedOffsets, topicEndOffsets } from '../kafka/admin.ts';
+import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
+import { readRanges } from '../kafka/reader.ts';
+import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
@@ -62,6 +64,8 @@ export interface Snapshot {
   /** How the lag was found. */
   lagSource: string;
   deadLettered: number;
+  /** Dead letters by kind of reason, most first (userstream dlq list groups them the same way). */
+  deadLetterReasons: { reason: string; count: number }[];
   /** Rows in the table; null until the first count finishes. */
   rows: number | null;
   rowsAt: string | null;
@@ -105,7 +109,7 @@ export function cardOf(value: Buffer | string): UserCard | undefined {
     email: r.email,
     place: r.address.split(',').slice(-2).join(',').trim() || r.address,
     picture: r.picture,
-    ingestedAt: r.ingested_at,
+    ingestedAt: r.ingested_at ?? '',
   };
 }
 
@@ -138,6 +142,9 @@ export class DashboardCollector {
   #rows: number | null = null;
   #rowsAt: string | null = null;
   #health: ServiceHealth[] = [];
+  /** Dead letters read so far by kind of reason, and where the DLQ is read next. */
+  readonly #reasons = new Map<string, number>();
+  readonly #dlqAt = new Map<number, bigint>();
   #errors = new Map<string, string>();
   #latest: Snapshot | undefined;
   #stopped = false;
@@ -233,6 +240,7 @@ export class DashboardCollector {
         lag: known ? partitions.reduce((s, p) => s + (p.lag ?? 0), 0) : null,
         lagSource,
         deadLettered,
+        deadLetterReasons: [...this.#reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
         rows: this.#rows,
         rowsAt: this.#rowsAt,
         services: this.#health,
@@ -261,10 +269,28 @@ export class DashboardCollector {
       } catch (error) {
         this.#error('cassandra', error);
       }
+      try {
+        await this.#readReasons();
+        this.#errors.delete('dlq');
+      } catch (error) {
+        this.#error('dlq', error);
+      }
       this.#health = (await health).map((h) => ({ name: h.target, ok: h.answer !== undefined, where: h.where, detail: h.answer ?? 'not answering' }));
     } finally {
       this.#busy.slow = false;
     }
+  }
+
+  /** The dead letters that arrived since the last look, counted by kind of reason. */
+  async #readReasons(): Promise<void> {
+    const c = this.#config;
+    const [starts, ends] = await Promise.all([topicStartOffsets(this.#admin!, c.dlqTopic), topicEndOffsets(this.#admin!, c.dlqTopic)]);
+    const ranges = new Map([...ends].map(([p, to]) => [p, { from: this.#dlqAt.get(p) ?? starts.get(p) ?? 0n, to }]));
+    await readRanges(c, c.dlqTopic, ranges, (m) => {
+      const kind = reasonKind(m.headers.get(DLQ_HEADERS.reason) ?? '(no reason header)');
+      this.#reasons.set(kind, (this.#reasons.get(kind) ?? 0) + 1);
+    });
+    for (const [p, to] of ends) this.#dlqAt.set(p, to);
   }
 
   /** Until new users arrive: a few rows from the table, so the page is not empty. */

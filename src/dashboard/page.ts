@@ -85,6 +85,14 @@ export function dashboardPage(title = 'userstream'): string {
         <tbody id="partitions"></tbody>
       </table>
     </section>
+    <section aria-labelledby="dlq-h">
+      <h2 id="dlq-h">Dead letters by reason</h2>
+      <table>
+        <caption>What the engine refused, from <span id="dlq-topic"></span> (userstream dlq list, dlq replay)</caption>
+        <thead><tr><th scope="col">Reason</th><th scope="col">Count</th></tr></thead>
+        <tbody id="reasons" data-testid="reasons"></tbody>
+      </table>
+    </section>
     <section aria-labelledby="svc-h">
       <h2 id="svc-h">Services</h2>
       <ul class="services" id="services"></ul>
@@ -127,6 +135,10 @@ export function dashboardPage(title = 'userstream'): string {
     $('spark-t').textContent = 'Ingest rate over the last minute; peak ' + fmt.format(max) + ' records/s';
     const rows = s.partitions.map((p) => { const tr = document.createElement('tr'); tr.append(cell('th', String(p.partition), { scope: 'row' }), cell('td', fmt.format(p.end)), cell('td', p.done === null ? '—' : fmt.format(p.done)), cell('td', p.lag === null ? '—' : fmt.format(p.lag))); return tr; });
     $('partitions').replaceChildren(...rows);
+    text($('dlq-topic'), s.dlqTopic);
+    const reasons = s.deadLetterReasons.length === 0 ? [(() => { const tr = document.createElement('tr'); tr.append(cell('td', 'none', { colspan: '2' })); return tr; })()]
+      : s.deadLetterReasons.map((r) => { const tr = document.createElement('tr'); tr.append(cell('th', r.reason, { scope: 'row' }), cell('td', fmt.format(r.count))); return tr; });
+    $('reasons').replaceChildren(...reasons);
     $('services').replaceChildren(...s.services.map((v) => { const li = document.createElement('li'); const name = cell('span', v.name + ' '); name.append(cell('small', v.where)); li.append(name, cell('span', v.ok ? 'up — ' + v.detail : 'down', { class: 'state ' + (v.ok ? 'ok' : 'down') })); return li; }));
     $('errors').replaceChildren(...s.errors.map((e) => cell('li', e)));
     const have = new Map([...$('users').children].map((li) => [li.dataset.id, li]));

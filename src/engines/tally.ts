@@ -17,10 +17,8 @@
  * commits after the DLQ acknowledged, and Spark's is the slower of its two
  * queries' checkpoints.
  */
-import { Admin } from '@platformatic/kafka';
 import type { Config } from '../config/options.ts';
-import { kafkaError, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
-import { baseKafkaOptions } from '../kafka/client-options.ts';
+import { topicEndOffsets, topicStartOffsets, withAdmin } from '../kafka/admin.ts';
 import { readRanges } from '../kafka/reader.ts';
 
 /** Per partition, the offset below which the engine has written or dead-lettered every message. */
@@ -108,16 +106,5 @@ export class RunTally {
       set.add(BigInt(offset));
     });
     for (const [p, to] of ends) this.#dlqAt.set(p, to);
-  }
-}
-
-async function withAdmin<T>(config: TallyConfig, doing: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin({ ...baseKafkaOptions(config as Config, 'userstream-tally'), retries: 3 });
-  try {
-    return await fn(admin);
-  } catch (error) {
-    throw kafkaError(doing, config, error);
-  } finally {
-    await admin.close().catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { createRecordProducer, type RecordProducer, sendRecords } from '../kafka/producer.ts';
+import { createRecordProducer, type RecordProducer, sendRecords, wireHeader } from '../kafka/producer.ts';
+import { type Registered, registerContract } from '../registry/register.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { toRecord } from '../record/from-random-user.ts';
 import type { UserRecord } from '../record/record.ts';
@@ -10,7 +11,7 @@ import type { Page, UserSource } from '../source/source.ts';
 export type IngestConfig = Pick<
   Config,
   'kafkaBrokers' | 'topic' | 'duration' | 'count' | 'rate' | 'batchSize' | 'seed' | 'nat'
-> & Partial<Pick<Config, 'sendTimeout'>>;
+> & Partial<Pick<Config, 'sendTimeout' | 'schemaRegistryUrl' | 'schemaCompatibility' | 'valueFormat'>>;
 
 export interface IngestProgress {
   /** Users accepted from the source and turned into records. */
@@ -35,6 +36,8 @@ export interface IngestOptions {
   onProduced?: (records: UserRecord[]) => void;
   /** Called before a batch Kafka did not acknowledge is sent again. */
   onSendRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** Told where the schema was registered (before anything is produced). */
+  onRegistered?: (registered: Registered) => void;
 }
 
 /**
@@ -47,12 +50,13 @@ async function sendPatiently(
   producer: RecordProducer,
   config: IngestConfig,
   records: UserRecord[],
-  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void,
+  onRetry: ((info: { attempt: number; delayMs: number; reason: string }) => void) | undefined,
+  header: Buffer | undefined,
 ): Promise<void> {
   const deadline = performance.now() + (config.sendTimeout ?? 120) * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      await sendRecords(producer, config, records);
+      await sendRecords(producer, config, records, header);
       return;
     } catch (error) {
       const retryable = error instanceof UserstreamError && error.canRetry;
@@ -81,6 +85,10 @@ async function sendPatiently(
  */
 export async function ingest(options: IngestOptions): Promise<IngestProgress> {
   const { config, source, signal } = options;
+  // The contract first: a schema the registry refuses stops the ingest before anything is produced.
+  const registered = config.schemaRegistryUrl ? await registerContract({ topic: config.topic, schemaRegistryUrl: config.schemaRegistryUrl, schemaCompatibility: config.schemaCompatibility ?? 'BACKWARD' }) : undefined;
+  if (registered) options.onRegistered?.(registered);
+  const header = config.valueFormat === 'json-sr' && registered ? wireHeader(registered.id) : undefined;
   const producer = options.producer ?? createRecordProducer(config);
   const started = performance.now();
   const deadline = started + config.duration * 1000;
@@ -136,7 +144,7 @@ export async function ingest(options: IngestOptions): Promise<IngestProgress> {
       progress.rejected += current.rejected;
       metrics.accepted.inc(records.length);
       if (current.rejected > 0) metrics.malformed.inc(current.rejected);
-      await sendPatiently(producer, config, records, options.onSendRetry);
+      await sendPatiently(producer, config, records, options.onSendRetry, header);
       progress.produced += records.length;
       metrics.produced.inc(records.length);
       options.onProduced?.(records);

@@ -58,12 +58,17 @@ export async function kafkaAnswers(config: KafkaConnectConfig, timeoutMs = 3000)
 }
 
 /** End offsets per partition of a topic (the number of messages ever written, for a fresh topic). */
-export async function endOffsets(config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<Map<number, bigint>> {
+export function endOffsets(config: Pick<Config, 'kafkaBrokers'>, topic: string): Promise<Map<number, bigint>> {
+  return withAdmin(config, `reading offsets of ${topic}`, (admin) => topicEndOffsets(admin, topic));
+}
+
+/** Runs `fn` with an admin client that is closed after it; a failure is a Kafka error saying what was being done. */
+export async function withAdmin<T>(config: KafkaConnectConfig, doing: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
   try {
-    return await topicEndOffsets(admin, topic);
+    return await fn(admin);
   } catch (error) {
-    throw kafkaError(`reading offsets of ${topic}`, config, error);
+    throw kafkaError(doing, config, error);
   } finally {
     await admin.close().catch(() => {});
   }

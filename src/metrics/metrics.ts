@@ -37,6 +37,8 @@ export interface Metrics {
   retries: Counter<'engine'>;
   /** Seconds from `ingested_at` to the row acknowledged by Cassandra. */
   latency: Histogram<'engine'>;
+  /** Rows written without an `ingested_at` (the original project's messages), left out of the latency histogram. */
+  unmeasured: Counter<'engine'>;
 }
 
 /** Buckets from 5 ms (the node engine at low rates) to 2 minutes (a backlog). */
@@ -64,18 +66,26 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       buckets: LATENCY_BUCKETS,
       registers,
     }),
+    unmeasured: new Counter({ name: 'userstream_end_to_end_latency_unmeasured_total', help: 'Rows written without an ingested_at (the original project\'s messages), left out of the latency histogram', labelNames: ['engine'], registers }),
   };
 }
 
 /** The process's metrics, shared by the ingest, the engines and the servers. */
 export const metrics: Metrics = createMetrics({ processMetrics: true });
 
-/** Observes the latency of rows written now, from their `ingested_at` in milliseconds since the epoch (NaN is skipped). */
+/**
+ * Observes the latency of rows written now, from their `ingested_at` in
+ * milliseconds since the epoch; a row without one (NaN) is left out of the
+ * histogram and counted as unmeasured.
+ */
 export function observeLatency(engine: string, ingestedAtMs: Iterable<number>, now = Date.now()): void {
   const h = metrics.latency.labels(engine);
+  let unmeasured = 0;
   for (const t of ingestedAtMs) {
     if (Number.isFinite(t)) h.observe(Math.max(0, now - t) / 1000);
+    else unmeasured++;
   }
+  if (unmeasured > 0) metrics.unmeasured.labels(engine).inc(unmeasured);
 }
 
 /** Observes latency samples that each stand for several rows (the Spark engine's per-batch quantiles). */

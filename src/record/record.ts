@@ -28,6 +28,19 @@ export const FORMATS = {
   },
 } as const;
 
+/** What a field that must be a JSON string says when it is not (missing, null, a number, …). */
+export const EXPECTED_STRING = 'expected a string';
+/** `post_code` may also be a JSON integer, as the original project sends it. */
+export const EXPECTED_POST_CODE = 'expected a string or an integer';
+
+/**
+ * A JSON integer as Python's json.dumps writes one: no sign on zero, no
+ * leading zeros, no fraction or exponent (`-0`, `1.0` and `1e3` are numbers
+ * the two engines would write as different text, so neither takes them).
+ */
+export const INTEGER_TEXT = '(?:0|-?[1-9][0-9]*)';
+const INTEGER = new RegExp(`^${INTEGER_TEXT}$`);
+
 /** A format as a JavaScript pattern for the whole string. */
 const whole = (format: { source: string }) => new RegExp(`^(?:${format.source})$`);
 const UUID = whole(FORMATS.id);
@@ -37,26 +50,43 @@ const DATETIME = whole(FORMATS.ingested_at);
  * The message contract on `users_created` (DESIGN.md, "Data contract"): the
  * original `format_data` fields, all strings, plus `ingested_at`. `id` is a
  * UUID so it can be the Cassandra primary key; `ingested_at` is ISO-8601 UTC.
+ *
+ * The original project's own messages are users too: its `post_code` is
+ * the API's value, a JSON integer for most nationalities (kept as the
+ * integer's text, exactly as the message writes it), and it sends no
+ * `ingested_at` (the row's stays null). The messages are the same in both
+ * engines: each issue's message here is the reason the Spark engine's
+ * checks give (engines/spark/query.ts), and test/support/contract-cases.ts
+ * holds the cases both run.
+ *
+ * This one schema is also the contract registered in the Schema Registry
+ * (registry/contract.ts turns it into JSON Schema).
  */
-const uuid = z.string().regex(UUID, FORMATS.id.message);
+const text = () => z.string({ error: EXPECTED_STRING });
+const uuid = text().regex(UUID, FORMATS.id.message);
 
-export const RecordSchema = z.object({
-  id: uuid,
-  first_name: z.string(),
-  last_name: z.string(),
-  gender: z.string(),
-  address: z.string(),
-  post_code: z.string(),
-  email: z.string(),
-  username: z.string(),
-  dob: z.string(),
-  registered_date: z.string(),
-  phone: z.string(),
-  picture: z.string(),
-  ingested_at: z.string().regex(DATETIME, FORMATS.ingested_at.message),
-});
+export const RecordSchema = z.object(
+  {
+    id: uuid,
+    first_name: text(),
+    last_name: text(),
+    gender: text(),
+    address: text(),
+    // An integer arrives here as its text (parseRecord reads it from the message), so the
+    // number branch is for the JSON Schema: what a producer may write.
+    post_code: z.union([z.string(), z.int()], { error: EXPECTED_POST_CODE }).transform(String),
+    email: text(),
+    username: text(),
+    dob: text(),
+    registered_date: text(),
+    phone: text(),
+    picture: text(),
+    ingested_at: text().regex(DATETIME, FORMATS.ingested_at.message).nullish().transform((v) => v ?? null),
+  },
+  { error: 'expected an object' },
+);
 
-export type UserRecord = z.infer<typeof RecordSchema>;
+export type UserRecord = z.output<typeof RecordSchema>;
 
 /** Column order used by the table and the prepared insert. */
 export const RECORD_FIELDS = Object.keys(RecordSchema.shape) as (keyof UserRecord)[];
@@ -66,15 +96,28 @@ export type ParseResult =
   | { ok: false; reason: string };
 
 /**
+ * The JSON text of a message: the whole value, or, in Confluent's wire
+ * format (a zero byte, the schema id in 4 bytes, then the JSON), what
+ * follows the 5-byte header. Both engines read both forms on one topic.
+ */
+export function jsonPayload(value: Buffer): Buffer {
+  return value.length >= FRAME_BYTES && value[0] === 0 ? value.subarray(FRAME_BYTES) : value;
+}
+
+/** Confluent's wire format header: the magic byte 0 and a 4-byte big-endian schema id. */
+export const FRAME_BYTES = 5;
+
+/**
  * Validates one message value. Never throws: a bad message is a value with a
  * reason, so the engine can dead-letter it and go on.
  */
-export function parseRecord(value: Buffer | string | null | undefined): ParseResult {
+export function parseRecord(value: Buffer | string | null | undefined, maxBytes = MAX_MESSAGE_BYTES): ParseResult {
+  if (typeof value !== 'string' && value) value = jsonPayload(value);
   if (value === null || value === undefined || value.length === 0) {
     return { ok: false, reason: 'empty message' };
   }
   const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-  if (bytes > MAX_MESSAGE_BYTES) return { ok: false, reason: tooLarge(bytes) };
+  if (bytes > maxBytes) return { ok: false, reason: tooLarge(bytes, maxBytes) };
   let text: string;
   if (typeof value === 'string') {
     text = value;
@@ -87,9 +130,9 @@ export function parseRecord(value: Buffer | string | null | undefined): ParseRes
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
+    json = JSON.parse(text, postCodeAsText);
+  } catch {
+    return { ok: false, reason: 'value is not JSON' };
   }
   const record = exactRecord(json);
   if (record) return { ok: true, record };
@@ -100,6 +143,18 @@ export function parseRecord(value: Buffer | string | null | undefined): ParseRes
     return { ok: false, reason: `schema violation at ${where}: ${issue?.message ?? 'invalid'}` };
   }
   return { ok: true, record: parsed.data };
+}
+
+/**
+ * JSON.parse's reviver for `post_code`: an integer becomes its text as the
+ * message writes it (all its digits, which a JavaScript number would round
+ * past 2^53); any other number is left out, so the schema says the field is
+ * not a string or an integer. Node 21+ gives the reviver the value's source.
+ */
+function postCodeAsText(key: string, value: unknown, context?: { source?: string }): unknown {
+  if (key !== 'post_code' || typeof value !== 'number') return value;
+  const source = context?.source;
+  return source !== undefined && INTEGER.test(source) ? source : undefined;
 }
 
 /**
@@ -157,12 +212,12 @@ export function isDateTime(s: string): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The largest message the engines accept: a record is about 600 bytes, so
- * anything near this is not a user, and a bigger one goes to the DLQ
- * instead of into memory and Cassandra.
+ * The largest message the engines accept by default (--max-message-bytes):
+ * a record is about 600 bytes, so anything near this is not a user, and a
+ * bigger one goes to the DLQ instead of into memory and Cassandra.
  */
 export const MAX_MESSAGE_BYTES = 65_536;
 
-export function tooLarge(bytes: number): string {
-  return `value is ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`;
+export function tooLarge(bytes: number, maxBytes = MAX_MESSAGE_BYTES): string {
+  return `value is ${bytes} bytes, over the ${maxBytes}-byte limit`;
 }

@@ -40,9 +40,9 @@ export interface WireStrings {
  * `at` on (WIRE_SLOTS numbers); if not, undefined, and what it wrote into
  * `slices` means nothing.
  */
-export function readWire(value: Buffer, slices: Uint32Array, at: number): WireStrings | undefined {
+export function readWire(value: Buffer, slices: Uint32Array, at: number, maxBytes = MAX_MESSAGE_BYTES): WireStrings | undefined {
   const end = value.length;
-  if (end > MAX_MESSAGE_BYTES) return undefined;
+  if (end > maxBytes) return undefined;
   let pos = 0;
   for (let i = 0; i < PREFIXES.length; i++) {
     const prefix = PREFIXES[i]!;

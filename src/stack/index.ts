@@ -4,13 +4,14 @@ import { cassandraService } from './cassandra.ts';
 import { kafkaService } from './kafka.ts';
 import type { ServiceDefinition } from './service.ts';
 import { postgresService } from './postgres.ts';
+import { registryService } from './registry.ts';
 import { secureClientSettings, stackSecrets } from './secrets.ts';
 import { sparkServices } from './spark.ts';
 import { zookeeperService } from './zookeeper.ts';
 
 export const SERVICE_NAMES = [
   'zookeeper', 'kafka', 'cassandra', 'spark-master', 'spark-worker', 'spark-connect',
-  'postgres', 'airflow-api', 'airflow-scheduler', 'airflow-dag-processor',
+  'postgres', 'registry', 'airflow-api', 'airflow-scheduler', 'airflow-dag-processor',
 ] as const;
 
 /** `spark` and `airflow` name several services at once. */
@@ -31,7 +32,7 @@ export function stackServices(config: Config, only?: string[], options: { withDe
   const kafka = kafkaService(config);
   // A ZooKeeper-mode broker left running stops before its ZooKeeper, whatever the mode now.
   if (options.everyMode && !kafka.after) kafka.after = ['zookeeper'];
-  const all = [...zookeeper, kafka, cassandraService(config), ...sparkServices(config), postgresService(config), ...airflowServices(config)];
+  const all = [...zookeeper, kafka, cassandraService(config), ...sparkServices(config), postgresService(config), registryService(config), ...airflowServices(config)];
   if (!only || only.length === 0) return all;
   const wanted = new Set(only.flatMap((n) => SERVICE_GROUPS[n] ?? [n]));
   // Add what the chosen services wait for, transitively.
@@ -65,5 +66,7 @@ export function localStackClientConfig(config: Config): Partial<Config> & Pick<C
     sparkKafkaBrokers: client.kafkaBrokers,
     sparkCassandraHosts: client.cassandraHosts,
     sparkConnectUrl: `sc://127.0.0.1:${config.sparkConnectPort}`,
+    // The stack's registry, unless the run asked for none.
+    schemaRegistryUrl: config.schemaRegistryUrl === undefined ? undefined : `http://127.0.0.1:${config.registryPort}/apis/ccompat/v7`,
   };
 }

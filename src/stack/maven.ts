@@ -68,6 +68,30 @@ export async function resolveClasspath(options: ResolveOptions): Promise<string>
   return lib;
 }
 
+/**
+ * One artifact file as it is on Maven Central (a distribution archive, not
+ * a classpath): `group:artifact:version:type[:classifier]`, fetched into the
+ * local repository once; resolves with its path.
+ */
+export async function fetchArtifact(coordinate: string, repo: string, onProgress?: (bytes: number) => void): Promise<string> {
+  const [groupId, artifactId, version, type, classifier] = coordinate.split(':');
+  if (!groupId || !artifactId || !version || !type) throw new Error(`not group:artifact:version:type[:classifier]: ${coordinate}`);
+  const file = join(repo, ...groupId.split('.'), artifactId, version, `${artifactId}-${version}${classifier ? `-${classifier}` : ''}.${type}`);
+  if (existsSync(file)) return file;
+  let bytes = 0;
+  const { code, tail } = await runMaven(['-B', '-U', `-Dmaven.repo.local=${repo}`, `${DEPENDENCY_PLUGIN}:get`, `-Dartifact=${coordinate}`, '-Dtransitive=false'], (line) => {
+    const m = /Downloaded from \S+: \S+ \((\d+(?:\.\d+)?) (B|kB|MB)/.exec(line);
+    if (!m) return;
+    bytes += Number(m[1]) * (m[2] === 'MB' ? 1e6 : m[2] === 'kB' ? 1e3 : 1);
+    onProgress?.(bytes);
+  });
+  if (code !== 0 || !existsSync(file)) {
+    const why = tail.find((l) => /\[ERROR\]/.test(l))?.replace(/^\[ERROR\]\s*/, '').replace(/\s*-> \[Help \d+\]$/, '') ?? `mvn exited with ${code}`;
+    throw new UserstreamError(ErrorCodes.STACK_DOWNLOAD, `downloading ${coordinate} from Maven Central failed: ${why}`, { canRetry: true });
+  }
+  return file;
+}
+
 /** Pinned: Maven 3.8's default dependency plugin is a decade old. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 

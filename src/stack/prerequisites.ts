@@ -18,8 +18,9 @@ export interface Prerequisite {
   /** What needs it. */
   why: string;
   purpose: Purpose;
-  /** The Debian package that provides it. */
-  apt: string;
+  /** The Debian package that provides it; none when Debian has none (then `install` says what to do). */
+  apt?: string;
+  install?: string;
   present(env: NodeJS.ProcessEnv): boolean;
 }
 
@@ -50,6 +51,15 @@ function jdkPresent(env: NodeJS.ProcessEnv): boolean {
   return major >= 17 && (home ? existsSync(bin('jar')) && existsSync(bin('keytool')) : onPath('jar', env) && onPath('keytool', env));
 }
 
+/** Whether a JDK of at least `min` is there: the registry's own setting, JAVA_HOME, or under /usr/lib/jvm (as findJavaAtLeast looks). */
+function jdkAtLeast(min: number, env: NodeJS.ProcessEnv, root = '/usr/lib/jvm'): boolean {
+  const homes = [env.USERSTREAM_REGISTRY_JAVA_HOME, env.USERSTREAM_JAVA_HOME, env.JAVA_HOME].filter((h): h is string => Boolean(h));
+  if (existsSync(root)) homes.push(...readdirSync(root).map((d) => join(root, d)));
+  const bins = homes.map((h) => join(h, 'bin', 'java')).filter((b) => existsSync(b));
+  if (onPath('java', env)) bins.push('java');
+  return bins.some((b) => parseJavaMajor(javaVersionOutput(b)) >= min);
+}
+
 /** A PostgreSQL server binary from Debian's packages (Airflow's metadata database). */
 function postgresPresent(): boolean {
   const root = '/usr/lib/postgresql';
@@ -74,6 +84,14 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 
 export const PREREQUISITES: readonly Prerequisite[] = [
   { what: 'a JDK 17 or newer', why: 'Kafka, Cassandra and Spark', purpose: 'start', apt: 'openjdk-17-jdk-headless', present: jdkPresent },
+  {
+    what: 'a JDK 21 or newer',
+    why: 'the Schema Registry (Apicurio Registry 3)',
+    purpose: 'start',
+    // Debian 12 packages no JDK 21; this machine kind has Temurin 25 under /usr/lib/jvm.
+    install: 'install one under /usr/lib/jvm (Eclipse Temurin 21+ from adoptium.net) or set USERSTREAM_REGISTRY_JAVA_HOME',
+    present: (env) => jdkAtLeast(21, env),
+  },
   { what: 'Maven', why: 'resolving the services from Maven Central', purpose: 'start', apt: 'maven', present: (env) => onPath('mvn', env) },
   { what: "PostgreSQL's server", why: "Airflow's metadata database", purpose: 'start', apt: 'postgresql', present: postgresPresent },
   { what: 'Python with venv', why: "Airflow's virtualenv", purpose: 'start', apt: 'python3-venv', present: venvPresent },
@@ -92,11 +110,15 @@ export interface Plan {
 }
 
 export function plan(purpose: Purpose, env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.() ?? -1): Plan {
-  return { missing: prerequisitesFor(purpose).filter((p) => !p.present(env)), canInstall: uid === 0 && onPath('apt-get', env) };
+  const missing = prerequisitesFor(purpose).filter((p) => !p.present(env));
+  // Only what apt has can be installed here; anything else stops with its line.
+  return { missing, canInstall: uid === 0 && onPath('apt-get', env) && missing.every((p) => p.apt) };
 }
 
 /** The one line that says what is missing and the command that installs it. */
 export function missingLine(missing: Prerequisite[]): string {
   const names = missing.map((p) => `${p.what} (${p.why})`).join(', ');
-  return `missing ${names}; install with: sudo apt-get install ${missing.map((p) => p.apt).join(' ')}`;
+  const apt = missing.flatMap((p) => (p.apt ? [p.apt] : []));
+  const how = [...(apt.length > 0 ? [`sudo apt-get install ${apt.join(' ')}`] : []), ...missing.flatMap((p) => (p.install ? [`${p.what}: ${p.install}`] : []))];
+  return `missing ${names}; install with: ${how.join('; ')}`;
 }

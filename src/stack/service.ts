@@ -53,6 +53,12 @@ export interface ServiceDefinition {
   /** Needs no Java (skips the JDK check). */
   noJava?: boolean;
   /**
+   * Needs a newer Java than the stack's 17 (the Schema Registry: 21): the
+   * JDK is found by findJavaAtLeast, starting with `javaHome` when set.
+   */
+  javaMin?: number;
+  javaHome?: string;
+  /**
    * Runs once the probe passes, also when a running service is reused:
    * idempotent setup that needs the service up (users, roles). Its errors fail `up`.
    */

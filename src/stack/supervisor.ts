@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { findJava } from './java.ts';
+import { findJava, findJavaAtLeast } from './java.ts';
 import { classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
@@ -136,7 +136,11 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
       );
     }
   }
-  const java = service.noJava ? undefined : await findJava(options.javaHome);
+  const java = service.noJava
+    ? undefined
+    : service.javaMin
+      ? await findJavaAtLeast(service.javaMin, service.javaHome, options.javaHome)
+      : await findJava(options.javaHome);
   let classpath = libDir(service, paths);
   if (service.artifacts.length > 0) {
     reporter.update(service.name, 'resolving artifacts from Maven Central');

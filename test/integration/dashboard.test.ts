@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
 import { endOffsets, ensureTopics } from '../../src/kafka/admin.ts';
+import { createRecordProducer } from '../../src/kafka/producer.ts';
 import { metrics } from '../../src/metrics/metrics.ts';
 import { BuiltinUserSource } from '../../src/source/open.ts';
 import { ARTIFACTS, launchChromium } from '../support/browser.ts';
@@ -67,6 +68,14 @@ test('the dashboard during `up --follow`: the numbers move, the user cards rende
   await page.getByText(`From consumer group ${config.groupId}`).waitFor();
   await page.locator('#services li', { hasText: 'kafka' }).getByText(/^up — /).waitFor({ timeout: 15_000 });
   await page.locator('#services li', { hasText: 'cassandra' }).getByText(/^up — /).waitFor();
+
+  // A message that is not a user: its reason appears with its count, read from the DLQ.
+  const bad = createRecordProducer(config, 'it-dashboard-bad');
+  await bad.send({ messages: [{ topic: config.topic, key: 'bad-1', value: Buffer.from('not a user') }, { topic: config.topic, key: 'bad-2', value: Buffer.from('{"id": 1') }] });
+  await bad.close();
+  const reason = page.locator('[data-testid=reasons] tr', { hasText: 'value is not JSON' });
+  await reason.waitFor({ timeout: 30_000 });
+  await waitFor('both dead letters counted', async () => ((await reason.locator('td').textContent()) === '2' ? true : undefined), 30_000);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
   // Keyboard: the skip link first, then the pause button, which toggles.

@@ -67,6 +67,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 export interface DlqEntry {
+  key: string | undefined;
   value: Buffer;
   headers: Map<string, string>;
 }
@@ -85,7 +86,7 @@ export async function readTopic(config: Config, topic: string, count: number, ti
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
     const timer = setTimeout(() => void stream.close(), timeoutMs);
     for await (const m of stream) {
-      out.push({ value: m.value, headers: m.headers });
+      out.push({ key: m.key === undefined || m.key === null ? undefined : String(m.key), value: m.value, headers: m.headers });
       if (out.length >= count) break;
     }
     clearTimeout(timer);

@@ -19,6 +19,8 @@ export function runConf(config: Config): Record<string, unknown> {
     source: config.source,
     kafka_brokers: config.kafkaBrokers.join(','),
     topic: config.topic,
+    schema_registry_url: config.schemaRegistryUrl ?? 'none',
+    value_format: config.valueFormat,
     // The secure local stack: the task reads the credentials from the stack's client.env.
     ...(config.secure ? { env_file: secretFiles(config.stackHome).clientEnv } : {}),
   };
@@ -46,7 +48,7 @@ export function failureReason(log: string): string {
 export function dagCommand(): Command {
   const dag = new Command('dag').description(`the Airflow DAG ${DAG_ID} (its task ${TASK_ID} runs userstream ingest), through Airflow's REST API`);
 
-  withOptions(dag.command('trigger'), ['ingest', 'kafka', 'airflow', 'general'])
+  withOptions(dag.command('trigger'), ['ingest', 'kafka', 'registry', 'airflow', 'general'])
     .description('start a run with the ingest options as its params; --wait waits for it and prints its task log')
     .option('--wait', 'wait until the run ends; exit 1 if it failed')
     .action(async (opts: { wait?: boolean }, command: Command) => {

@@ -23,6 +23,8 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
     config,
     source,
     signal,
+    onRegistered: (r) =>
+      log.info(`ingest: schema ${r.subject} version ${r.version} (id ${r.id}) in the Schema Registry${config.valueFormat === 'json-sr' ? '; values in its wire format' : ''}`),
     onSendRetry: (r) => {
       retried.kafka++;
       log.warn(`ingest: Kafka did not acknowledge a batch (${r.reason}); sending it again in ${r.delayMs} ms (attempt ${r.attempt + 1})`);
@@ -53,7 +55,7 @@ export function formatIngestSummary(p: IngestProgress): string {
 }
 
 export function ingestCommand(): Command {
-  return withOptions(new Command('ingest'), ['ingest', 'kafka', 'metrics', 'general'])
+  return withOptions(new Command('ingest'), ['ingest', 'kafka', 'registry', 'metrics', 'general'])
     .description('fetch users from the source and produce them to Kafka (idempotent, acks=all, flushed before exit)')
     .action(async (_opts, command: Command) => {
       const { config, log } = configFrom(command);

@@ -40,7 +40,7 @@ export async function bringUp(config: Config, names: string[], warn: (line: stri
 }
 
 export function stackCommand(): Command {
-  const stack = new Command('stack').description('the local stack: Kafka (KRaft, or on ZooKeeper with --kafka-mode zookeeper), Cassandra, Spark (master, worker, Connect server), PostgreSQL and Airflow as local processes, no Docker');
+  const stack = new Command('stack').description('the local stack: Kafka (KRaft, or on ZooKeeper with --kafka-mode zookeeper), Cassandra, Spark (master, worker, Connect server), PostgreSQL, the Schema Registry (Apicurio) and Airflow as local processes, no Docker');
 
   withOptions(stack.command('up').argument('[services...]', `some of: ${SERVICE_NAMES.join(', ')}, or the groups spark and airflow (default: all); a service brings what it needs`), ['stack', 'general'])
     .description('download (once, from Maven Central) and start the services; wait until each answers; reuse what already runs')

@@ -25,8 +25,8 @@ import { bringUp } from './stack.ts';
 export const UP_DEFAULT_RATE = 2000;
 
 /** The services the main job needs for an engine. */
-function upServices(engine: string, airflow: boolean): string[] {
-  return [...(engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']), ...(airflow ? ['airflow'] : [])];
+function upServices(engine: string, airflow: boolean, registry: boolean): string[] {
+  return [...(engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']), ...(registry ? ['registry'] : []), ...(airflow ? ['airflow'] : [])];
 }
 
 /** The ingest, run as the Airflow DAG's task: trigger, wait, read the task log. */
@@ -44,7 +44,7 @@ async function ingestThroughAirflow(config: Config, log: Logger): Promise<Ingest
 }
 
 export function upCommand(): Command {
-  return withOptions(new Command('up'), ['ingest', 'kafka', 'cassandra', 'spark', 'airflow', 'stack', 'dashboard', 'general'])
+  return withOptions(new Command('up'), ['ingest', 'kafka', 'registry', 'cassandra', 'spark', 'airflow', 'stack', 'dashboard', 'general'])
     .description('the main job: start the local stack, run the engine, ingest for --duration seconds as the Airflow DAG run, wait until every record is in Cassandra, print a summary')
     .option('--engine <engine>', 'stream engine: spark (Structured Streaming over Spark Connect, like the original) or node', 'spark')
     .option('--follow', 'keep ingesting and streaming until Ctrl-C (runs the ingest here, not in Airflow), with the live dashboard')
@@ -62,7 +62,7 @@ export function upCommand(): Command {
       const config: Config = { ...base, ...localStackClientConfig(base), rate: base.rate ?? UP_DEFAULT_RATE };
       const started = performance.now();
 
-      await bringUp(config, upServices(opts.engine, viaAirflow), (line) => log.warn(line));
+      await bringUp(config, upServices(opts.engine, viaAirflow, config.schemaRegistryUrl !== undefined), (line) => log.warn(line));
 
       if (config.secure) {
         log.info(`secure: Kafka over SASL_SSL (${config.kafkaSaslMechanism.toUpperCase()}) at ${config.kafkaBrokers.join(',')} as ${config.kafkaSaslUsername}; Cassandra as ${config.cassandraUsername}`);

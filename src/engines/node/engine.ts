@@ -5,19 +5,17 @@ import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter, RECORD_ROWS, type RowEncoding } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
-import { Admin } from '@platformatic/kafka';
-import { committedOffsets, ensureTopics, groupLag, kafkaError } from '../../kafka/admin.ts';
-import { baseKafkaOptions } from '../../kafka/client-options.ts';
+import { committedOffsets, ensureTopics, groupLag, kafkaError, withAdmin } from '../../kafka/admin.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
-import { parseRecord, type UserRecord } from '../../record/record.ts';
+import { jsonPayload, parseRecord, type UserRecord } from '../../record/record.ts';
 import { KEY_BYTES, WIRE_FIELD, WIRE_SLOTS, readWire, writeKeys } from '../../record/wire.ts';
 import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
 
 export type NodeEngineConfig = Pick<
   Config,
-  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'groupId'
+  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'groupId' | 'maxMessageBytes'
   | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table' | 'concurrency'
 >;
 
@@ -91,7 +89,7 @@ export class NodeEngine {
     // in flight run out, and a Cassandra with fewer writes to do spends more
     // CPU on each; four times fewer ends drained about 10% faster (docs/BENCHMARKS.md).
     this.#batchSize = options.batchSize ?? 8000;
-    this.#open = new Batch(this.#batchSize);
+    this.#open = new Batch(this.#batchSize, this.#config.maxMessageBytes);
     this.#lingerMs = options.lingerMs ?? 25;
     this.#pipeline = Math.max(1, options.pipeline ?? 2);
     this.#kafkaOutageMs = options.kafkaOutageMs ?? 300_000;
@@ -160,7 +158,7 @@ export class NodeEngine {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#queue = [];
-    this.#open = new Batch(this.#batchSize);
+    this.#open = new Batch(this.#batchSize, this.#config.maxMessageBytes);
     await from.close().catch(() => {});
     await closeConsumer(this.#consumer);
     try {
@@ -174,16 +172,9 @@ export class NodeEngine {
   }
 
   /** The group's committed offsets: below them every message is written or dead-lettered. */
-  async committed(): Promise<Map<number, bigint>> {
+  committed(): Promise<Map<number, bigint>> {
     const c = this.#config;
-    const admin = new Admin({ ...baseKafkaOptions(c, 'userstream-admin'), retries: 3 });
-    try {
-      return await committedOffsets(admin, c.groupId, c.topic);
-    } catch (error) {
-      throw kafkaError(`reading the offsets of group ${c.groupId}`, c, error);
-    } finally {
-      await admin.close().catch(() => {});
-    }
+    return withAdmin(c, `reading the offsets of group ${c.groupId}`, (admin) => committedOffsets(admin, c.groupId, c.topic));
   }
 
   /** Messages after the group's committed offsets: not yet written (or dead-lettered) and committed. */
@@ -225,7 +216,7 @@ export class NodeEngine {
     this.stats.consumed++;
     if (this.#open.size >= this.#batchSize) {
       this.#queue.push(this.#open);
-      this.#open = new Batch(this.#batchSize);
+      this.#open = new Batch(this.#batchSize, this.#config.maxMessageBytes);
       // Backpressure: a full batch waits here, the rest stays in Kafka. Without
       // the pause a backlog would be read into memory faster than it is written.
       this.#stream?.pause();
@@ -276,7 +267,7 @@ export class NodeEngine {
     let batch = this.#queue.shift();
     if (!batch) {
       batch = this.#open;
-      this.#open = new Batch(this.#batchSize);
+      this.#open = new Batch(this.#batchSize, this.#config.maxMessageBytes);
     }
     // Counted as a batch is taken, not per message: a labelled increment costs more than the rest of a message's bookkeeping.
     metrics.consumed.labels('node').inc(batch.size);
@@ -374,7 +365,10 @@ class Batch {
   /** By message index, KEY_BYTES each: the `id` and `ingested_at` of a message kept as bytes, as Cassandra reads them. */
   #keys: Buffer;
 
-  constructor(capacity: number) {
+  readonly #maxBytes: number;
+
+  constructor(capacity: number, maxBytes: number) {
+    this.#maxBytes = maxBytes;
     this.#slices = new Uint32Array(capacity * WIRE_SLOTS);
     this.#times = new Float64Array(capacity);
     this.#keys = Buffer.allocUnsafe(capacity * KEY_BYTES);
@@ -384,14 +378,17 @@ class Batch {
     const i = this.size++;
     if (i === this.#times.length) this.#grow();
     const value = message.value;
-    const wire = value ? readWire(value, this.#slices, i * WIRE_SLOTS) : undefined;
+    // The JSON, also of a message in Confluent's wire format (which parseRecord strips itself).
+    const json = value ? jsonPayload(value) : undefined;
+    const wire = json ? readWire(json, this.#slices, i * WIRE_SLOTS, this.#maxBytes) : undefined;
     if (wire) {
       const ms = Date.parse(wire.ingestedAt);
-      writeKeys(value!, this.#slices[i * WIRE_SLOTS + 2 * WIRE_FIELD.id]!, ms, this.#keys, i * KEY_BYTES);
-      this.#keep(i, wire.id, value!, ms);
+      writeKeys(json!, this.#slices[i * WIRE_SLOTS + 2 * WIRE_FIELD.id]!, ms, this.#keys, i * KEY_BYTES);
+      this.#keep(i, wire.id, json!, ms);
     } else {
-      const parsed = parseRecord(value);
-      if (parsed.ok) this.#keep(i, parsed.record.id, parsed.record, Date.parse(parsed.record.ingested_at));
+      const parsed = parseRecord(value, this.#maxBytes);
+      // No ingested_at (the original project's messages): NaN, which the latency histogram leaves out and counts.
+      if (parsed.ok) this.#keep(i, parsed.record.id, parsed.record, parsed.record.ingested_at === null ? Number.NaN : Date.parse(parsed.record.ingested_at));
       else this.bad.push({ message, reason: parsed.reason });
     }
     const prev = this.last.get(message.partition);

@@ -22,7 +22,7 @@ import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spar
 import type { EngineStats } from '../node/engine.ts';
 import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
 import {
-  LATENCY_OBSERVATION, PARSED_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, withoutWaitColumn, withWaitColumn,
+  LATENCY_OBSERVATION, PARSED_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, unmeasuredRows, withoutWaitColumn, withWaitColumn,
 } from './query.ts';
 import { metrics, observeLatencySamples } from '../../metrics/metrics.ts';
 import { RunTally, type Offsets as TopicOffsets, type Totals } from '../tally.ts';
@@ -30,7 +30,7 @@ import { committedSparkOffsets, slowerOf } from './checkpoint.ts';
 
 export type SparkEngineConfig = Pick<
   Config,
-  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions'
+  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'maxMessageBytes'
   | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table'
   | 'sparkConnectUrl' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts'
 > & SparkConnectionConfig;
@@ -201,16 +201,19 @@ export class SparkEngine {
     }
 
     const kafka = sparkKafkaOptions(c);
-    const source = spark.readStream
-      .format('kafka')
-      .options(kafka)
-      .option('subscribe', c.topic)
-      .option('startingOffsets', 'earliest')
-      .option('maxOffsetsPerTrigger', this.#maxOffsets)
-      .load()
-      .selectExpr(...parsedColumns())
-      .observe(PARSED_OBSERVATION, 'count(1) AS messages')
-      .selectExpr('*', `${rejectionReason()} AS reason`);
+    // The DLQ query also reads the messages' headers: a replayed message refused again keeps its replay header.
+    const source = (headers: boolean) =>
+      spark.readStream
+        .format('kafka')
+        .options(kafka)
+        .option('subscribe', c.topic)
+        .option('startingOffsets', 'earliest')
+        .option('maxOffsetsPerTrigger', this.#maxOffsets)
+        .option('includeHeaders', String(headers))
+        .load()
+        .selectExpr(...parsedColumns(headers))
+        .observe(PARSED_OBSERVATION, 'count(1) AS messages')
+        .selectExpr('*', `${rejectionReason(c.maxMessageBytes)} AS reason`);
 
     const cassandra = {
       keyspace: c.keyspace,
@@ -230,9 +233,12 @@ export class SparkEngine {
       // drop sessions idle for 2 s, so queries started again after a failure
       // (5 s later) connect afresh.
       'spark.cassandra.connection.keepAliveMS': '2000',
+      // A record without ingested_at (the original project's) leaves the column unset, as the
+      // node engine does: no tombstone, and a time an earlier write stored stays.
+      'spark.cassandra.output.ignoreNulls': 'true',
       ...this.#sinkOptions,
     };
-    const rows = source
+    const rows = source(false)
       .filter('reason IS NULL')
       .selectExpr(...rowColumns())
       .selectExpr(...withWaitColumn())
@@ -244,7 +250,7 @@ export class SparkEngine {
       .outputMode('append')
       .trigger({ processingTime: this.#trigger })
       .queryName(names.rowsQuery);
-    const dlq = source
+    const dlq = source(true)
       .filter('reason IS NOT NULL')
       .selectExpr(...deadLetterColumns())
       .writeStream.format('kafka')
@@ -344,6 +350,8 @@ export class SparkEngine {
       this.stats.batches++;
       metrics.batches.labels('spark').inc();
       observeLatencySamples('spark', latencySamples(progress));
+      const unmeasured = unmeasuredRows(progress);
+      if (unmeasured > 0) metrics.unmeasured.labels('spark').inc(unmeasured);
     }
     const sources = (progress.sources ?? []) as { endOffset?: string | Offsets }[];
     for (const s of sources) {

@@ -4,7 +4,8 @@
  * node engine's validation does in TypeScript (record/record.ts), written so
  * that both engines accept and reject the same messages.
  */
-import { FORMATS, MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
+import { DLQ_HEADERS } from '../../dlq/dead-letters.ts';
+import { EXPECTED_POST_CODE, EXPECTED_STRING, FORMATS, FRAME_BYTES, INTEGER_TEXT, MAX_MESSAGE_BYTES, RECORD_FIELDS } from '../../record/record.ts';
 
 /**
  * The column from_json fills with the message text when it cannot parse it
@@ -32,21 +33,30 @@ const javaWhole = (format: { source: string }) => `^(?:${format.source})\\z`;
 const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * Step 1 over the Kafka source: the original bytes and where they came from,
- * the text, and the parsed struct. The one JSON parse of each message is
- * here; everything after reads its fields.
+ * A message's JSON bytes, as record.ts's jsonPayload finds them: the value,
+ * or in Confluent's wire format (a zero byte, a 4-byte schema id) what
+ * follows the header. Binary substring counts from 1.
  */
-export function parsedColumns(): string[] {
+const BODY = `CASE WHEN length(value) >= ${FRAME_BYTES} AND substring(value, 1, 1) = X'00' THEN substring(value, ${FRAME_BYTES + 1}) ELSE value END`;
+
+/**
+ * Step 1 over the Kafka source: the original bytes and where they came from,
+ * the JSON bytes (`body`) and text, and the parsed struct. The one JSON parse
+ * of each message is here; everything after reads its fields.
+ */
+export function parsedColumns(headers = false): string[] {
   return [
     'key',
     'value',
+    ...(headers ? ['headers'] : []),
     'topic',
     'partition',
     'offset',
     'timestamp',
-    'CAST(value AS STRING) AS json',
+    `${BODY} AS body`,
+    `CAST(${BODY} AS STRING) AS json`,
     // Strict JSON, as JSON.parse reads it: Spark's JSON reader also takes single-quoted strings and NaN by default.
-    `from_json(CAST(value AS STRING), ${sqlString(RECORD_DDL)}, map('mode', 'PERMISSIVE', 'columnNameOfCorruptRecord', ${sqlString(CORRUPT_COLUMN)}, 'allowSingleQuotes', 'false', 'allowNonNumericNumbers', 'false')) AS data`,
+    `from_json(CAST(${BODY} AS STRING), ${sqlString(RECORD_DDL)}, map('mode', 'PERMISSIVE', 'columnNameOfCorruptRecord', ${sqlString(CORRUPT_COLUMN)}, 'allowSingleQuotes', 'false', 'allowNonNumericNumbers', 'false')) AS data`,
     `${notStrings()} AS ${NOT_STRINGS}`,
   ];
 }
@@ -72,14 +82,14 @@ export const PARSED_OBSERVATION = 'userstream_messages';
  * over the message decodes the whole text again, and get_json_object parses
  * it and writes it out again.
  */
-export function rejectionReason(): string {
+export function rejectionReason(maxBytes = MAX_MESSAGE_BYTES): string {
   // from_json parsed an object: the message is JSON and an object. Otherwise ask why.
   const unparsed = `(data IS NULL OR data.${CORRUPT_COLUMN} IS NOT NULL)`;
   const cases = [
-    `WHEN value IS NULL OR length(value) = 0 THEN 'empty message'`,
-    `WHEN length(value) > ${MAX_MESSAGE_BYTES} THEN concat('value is ', length(value), ' bytes, over the ${MAX_MESSAGE_BYTES}-byte limit')`,
+    `WHEN body IS NULL OR length(body) = 0 THEN 'empty message'`,
+    `WHEN length(body) > ${maxBytes} THEN concat('value is ', length(body), ' bytes, over the ${maxBytes}-byte limit')`,
     // A cast keeps the bytes as they are; decoding replaces invalid UTF-8 with U+FFFD, so the two differ.
-    `WHEN decode(value, 'UTF-8') <> json THEN 'value is not valid UTF-8'`,
+    `WHEN decode(body, 'UTF-8') <> json THEN 'value is not valid UTF-8'`,
     `WHEN ${unparsed} AND ${notJson()} THEN 'value is not JSON'`,
     `WHEN ${unparsed} THEN 'schema violation at value: expected an object'`,
     // from_json read an object; JSON.parse also refuses anything after it. If the first '}' is the
@@ -89,14 +99,45 @@ export function rejectionReason(): string {
     // byte is always the character, never part of another one's UTF-8 bytes.
     `WHEN NOT (octet_length(substring_index(json, '}', 1)) + 1 = octet_length(json) OR ${nothingAfterValue()}) THEN 'value is not JSON'`,
     // Field by field in the record's order, as zod reports the first issue.
-    ...RECORD_FIELDS.flatMap((f) => [
-      `WHEN data.${f} IS NULL OR (${NOT_STRINGS} AND NOT ${isJsonString(f)}) THEN 'schema violation at ${f}: expected a string'`,
-      ...(f === 'id' || f === 'ingested_at'
-        ? [`WHEN NOT (data.${f} RLIKE ${sqlString(javaWhole(FORMATS[f]))}) THEN 'schema violation at ${f}: ${FORMATS[f].message}'`]
-        : []),
-    ]),
+    ...RECORD_FIELDS.flatMap((f) => fieldChecks(f)),
   ];
   return `CASE ${cases.join(' ')} ELSE NULL END`;
+}
+
+/**
+ * A field's checks, as record.ts's schema has them: present and a JSON
+ * string, and `id` a UUID; `post_code` may also be a JSON integer (from_json
+ * reads one into a STRING field as its digits); `ingested_at` may be absent
+ * or null (the original project's messages), and when it is there it is a
+ * string and a time.
+ */
+function fieldChecks(f: (typeof RECORD_FIELDS)[number]): string[] {
+  const violation = (message: string) => `'schema violation at ${f}: ${message}'`;
+  const notString = `(${NOT_STRINGS} AND NOT ${isJsonString(f)})`;
+  const format = (key: 'id' | 'ingested_at') => `NOT (data.${f} RLIKE ${sqlString(javaWhole(FORMATS[key]))})`;
+  switch (f) {
+    case 'post_code':
+      return [`WHEN data.${f} IS NULL OR (${notString} AND NOT ${isJsonInteger(f)}) THEN ${violation(EXPECTED_POST_CODE)}`];
+    case 'ingested_at':
+      return [
+        `WHEN data.${f} IS NOT NULL AND ${notString} THEN ${violation(EXPECTED_STRING)}`,
+        `WHEN data.${f} IS NOT NULL AND ${format(f)} THEN ${violation(FORMATS[f].message)}`,
+      ];
+    case 'id':
+      return [`WHEN data.${f} IS NULL OR ${notString} THEN ${violation(EXPECTED_STRING)}`, `WHEN ${format(f)} THEN ${violation(FORMATS[f].message)}`];
+    default:
+      return [`WHEN data.${f} IS NULL OR ${notString} THEN ${violation(EXPECTED_STRING)}`];
+  }
+}
+
+/**
+ * Whether the field's value in the raw text is a JSON integer as record.ts
+ * takes one (INTEGER_TEXT): the digits, then the end of the value. A float
+ * or an exponent is refused, as the node engine refuses it (from_json would
+ * write 1e3 as 1000.0, the node engine as 1e3).
+ */
+function isJsonInteger(field: string): string {
+  return `(json RLIKE ${sqlString(`"${field}"\\s*:\\s*${INTEGER_TEXT}\\s*[,}]`)})`;
 }
 
 /**
@@ -159,20 +200,23 @@ export function rowColumns(): string[] {
   return RECORD_FIELDS.map((f) => (f === 'ingested_at' ? `CAST(data.${f} AS TIMESTAMP) AS ${f}` : `data.${f} AS ${f}`));
 }
 
-/** A dead letter for the Kafka sink: the original key and bytes, the reason and the origin in headers. */
+/**
+ * A dead letter for the Kafka sink: the original key and bytes, the reason
+ * and the origin in headers (DLQ_HEADERS, as the node engine writes them),
+ * and the replay header of a replayed message refused again (the source
+ * read with includeHeaders: `headers` is NULL for a message without any).
+ */
 export function deadLetterColumns(): string[] {
   const header = (name: string, valueSql: string) => `named_struct('key', '${name}', 'value', CAST(${valueSql} AS BINARY))`;
-  return [
-    'key',
-    "coalesce(value, X'') AS value",
-    `array(${[
-      header('userstream.reason', 'reason'),
-      header('userstream.source.topic', 'topic'),
-      header('userstream.source.partition', 'CAST(partition AS STRING)'),
-      header('userstream.source.offset', 'CAST(offset AS STRING)'),
-      header('userstream.source.timestamp', 'CAST(unix_millis(timestamp) AS STRING)'),
-    ].join(', ')}) AS headers`,
-  ];
+  const ours = `array(${[
+    header(DLQ_HEADERS.reason, 'reason'),
+    header(DLQ_HEADERS.topic, 'topic'),
+    header(DLQ_HEADERS.partition, 'CAST(partition AS STRING)'),
+    header(DLQ_HEADERS.offset, 'CAST(offset AS STRING)'),
+    header(DLQ_HEADERS.timestamp, 'CAST(unix_millis(timestamp) AS STRING)'),
+  ].join(', ')})`;
+  const replay = `filter(headers, h -> h.key = '${DLQ_HEADERS.replayOf}')`;
+  return ['key', "coalesce(value, X'') AS value", `CASE WHEN headers IS NULL THEN ${ours} ELSE concat(${ours}, ${replay}) END AS headers`];
 }
 
 /** The name under which the rows query reports its latency metrics in each micro-batch's progress. */
@@ -189,7 +233,17 @@ export const LATENCY_QUANTILES = Array.from({ length: 20 }, (_, i) => (i + 0.5) 
  * engine's sight; this is how it still knows their latency.
  */
 export function latencyMetrics(): string[] {
-  return ['count(1) AS rows', `percentile_approx(${WAITED}, array(${LATENCY_QUANTILES.join(', ')}), 1000) AS waited_ms`];
+  // Rows without an ingested_at (the original project's messages) have no wait: counted apart, left out of the quantiles.
+  return [
+    'count(ingested_at) AS rows',
+    'count(1) - count(ingested_at) AS unmeasured',
+    `percentile_approx(${WAITED}, array(${LATENCY_QUANTILES.join(', ')}), 1000) AS waited_ms`,
+  ];
+}
+
+/** Rows of a micro-batch written without an ingested_at, from its progress. */
+export function unmeasuredRows(progress: Record<string, unknown>): number {
+  return Number(observedRow(progress, LATENCY_OBSERVATION)?.unmeasured ?? 0) || 0;
 }
 
 /**

@@ -25,7 +25,9 @@ test("the README's install line names exactly the packages the prerequisite chec
   const readme = file('README.md');
   const lines = [...readme.matchAll(/^(?:sudo )?apt-get install ([a-z0-9 .+-]+)$/gm)].map((m) => m[1]!.trim().split(/\s+/));
   assert.equal(lines.length, 1, 'the README should give one apt-get install line for the prerequisites');
-  assert.deepEqual(new Set(lines[0]), new Set(PREREQUISITES.map((p) => p.apt)));
+  assert.deepEqual(new Set(lines[0]), new Set(PREREQUISITES.flatMap((p) => (p.apt ? [p.apt] : []))));
+  // What apt cannot install is named in the README with how to get it.
+  for (const p of PREREQUISITES.filter((x) => !x.apt)) assert.ok(readme.includes(p.what), `the README should name ${p.what}`);
 });
 
 test('npm start and npm test check their own prerequisites before anything else', () => {
@@ -40,8 +42,8 @@ test('npm start and npm test check their own prerequisites before anything else'
 });
 
 test('test needs everything start needs, and Chromium', () => {
-  const start = prerequisitesFor('start').map((p) => p.apt);
-  const all = prerequisitesFor('test').map((p) => p.apt);
+  const start = prerequisitesFor('start').map((p) => p.apt ?? p.what);
+  const all = prerequisitesFor('test').map((p) => p.apt ?? p.what);
   for (const p of start) assert.ok(all.includes(p));
   assert.ok(!start.includes('chromium'));
   assert.ok(all.includes('chromium'));
@@ -50,7 +52,7 @@ test('test needs everything start needs, and Chromium', () => {
 test('with nothing on PATH, everything on PATH is missing, and only root with apt-get may install', () => {
   const env = { PATH: '/nonexistent', USERSTREAM_CHROMIUM: '/nonexistent/chromium', USERSTREAM_PYTHON: '/nonexistent/python3' };
   const asUser = plan('test', env, 1000);
-  const missing = asUser.missing.map((p) => p.apt);
+  const missing = asUser.missing.map((p) => p.apt ?? p.what);
   for (const apt of ['openjdk-17-jdk-headless', 'maven', 'python3-venv', 'chromium']) assert.ok(missing.includes(apt), `${apt} should be missing`);
   assert.equal(asUser.canInstall, false);
   // No apt-get on this PATH either: root cannot install.

@@ -16,7 +16,7 @@ function assertSameAsParsed(value: Buffer, found: WireStrings, slices: Uint32Arr
   assert.ok(parsed.ok, `${what}: readWire took a message parseRecord rejects (${parsed.ok ? '' : parsed.reason}): ${JSON.stringify(value.toString('latin1'))}`);
   RECORD_FIELDS.forEach((f, i) => {
     const bytes = value.subarray(slices[at + 2 * i], slices[at + 2 * i + 1]);
-    assert.deepEqual(bytes, Buffer.from(parsed.record[f]), `${what}: ${f}`);
+    assert.deepEqual(bytes, Buffer.from(parsed.record[f] ?? ''), `${what}: ${f}`);
   });
   assert.equal(found.id, parsed.record.id);
   assert.equal(found.ingestedAt, parsed.record.ingested_at);
