@@ -1,12 +1,14 @@
 /**
- * `node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] <command...>`:
+ * `node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] [--cluster] <command...>`:
  * makes sure the local stack runs (starting it if needed, which downloads
  * once from Maven Central), then runs the command with USERSTREAM_* pointing
  * at it. A service left running as another version or variant (the other
  * Kafka mode, the secure profile or not) is stopped first; the command sees
- * USERSTREAM_KAFKA_MODE and USERSTREAM_SECURE. A ZooKeeper-mode Kafka and its
- * ZooKeeper, and the secure Kafka and Cassandra, are stopped after the
- * command. The rest of the stack is left running for the next run;
+ * USERSTREAM_KAFKA_MODE, USERSTREAM_SECURE and USERSTREAM_CLUSTER. With
+ * --cluster the single-node Kafka, Cassandra and Spark worker are stopped
+ * first (the cluster's nodes take their ports). A ZooKeeper-mode Kafka and
+ * its ZooKeeper, the secure Kafka and Cassandra, and the cluster's nodes are
+ * stopped after the command. The rest of the stack is left running for the next run;
  * `npx userstream stack down` stops it (CI does).
  */
 import { spawn } from 'node:child_process';
@@ -24,13 +26,16 @@ for (;;) {
   } else if (argv[0] === '--secure') {
     process.env.USERSTREAM_SECURE = 'true';
     argv.splice(0, 1);
+  } else if (argv[0] === '--cluster') {
+    process.env.USERSTREAM_CLUSTER = 'true';
+    argv.splice(0, 1);
   } else {
     break;
   }
 }
 const [cmd, ...args] = argv;
 if (!cmd) {
-  process.stderr.write('usage: node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] <command> [args...]\n');
+  process.stderr.write('usage: node scripts/with-stack.ts [--kafka-mode kraft|zookeeper] [--secure] [--cluster] <command> [args...]\n');
   process.exit(2);
 }
 
@@ -49,14 +54,17 @@ function run(bin: string, argv: string[]): Promise<number> {
 // ZooKeeper that served a ZooKeeper-mode Kafka.
 const config = loadConfig({}, process.env);
 const paths = stackPaths(config.stackHome);
-const stale = stackServices(config).filter((s) => {
+const wanted = stackServices(config);
+const stale = wanted.filter((s) => {
   const running = readRunInfo(paths.runFile(s.name));
   return isOurs(running) && flavour(running) !== flavour(s);
 });
-if (stale.length > 0) {
-  const names = stale.map((s) => s.name);
+// The other topology's services on the same ports (the single-node kafka under a cluster's kafka-1).
+const excluded = [...new Set(wanted.flatMap((s) => s.excludes ?? []))].filter((name) => isOurs(readRunInfo(paths.runFile(name))));
+if (stale.length > 0 || excluded.length > 0) {
+  const names = [...stale.map((s) => s.name), ...excluded];
   if (names.includes('kafka') && config.kafkaMode === 'kraft') names.push('zookeeper');
-  process.stderr.write(`with-stack: restarting ${names.join(', ')} as this run asks (--kafka-mode ${config.kafkaMode}${config.secure ? ', --secure' : ''})\n`);
+  process.stderr.write(`with-stack: restarting ${names.join(', ')} as this run asks (--kafka-mode ${config.kafkaMode}${config.secure ? ', --secure' : ''}${config.cluster ? ', --cluster' : ''})\n`);
   await run(node, [cli, 'stack', 'down', ...names]);
 }
 
@@ -71,6 +79,8 @@ const code = await run(cmd, args);
 const special = [
   ...(config.kafkaMode === 'zookeeper' ? ['kafka', 'zookeeper'] : []),
   ...(config.secure ? ['kafka', 'cassandra'] : []),
+  // The cluster's nodes, and its Connect server (sized for its workers).
+  ...(config.cluster ? wanted.filter((s) => /^(kafka|cassandra|spark-worker)-\d+$/.test(s.name) || s.name === 'spark-connect').map((s) => s.name) : []),
 ];
 if (special.length > 0) await run(node, [cli, 'stack', 'down', ...new Set(special)]);
 process.exit(code);

@@ -1,11 +1,11 @@
 import cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { RECORD_FIELDS } from '../record/record.ts';
-import { cassandraError } from './session.ts';
+import { cassandraError, consistencyOf } from './session.ts';
 
 const Long = cassandra.types.Long;
 
-export type TableConfig = Pick<Config, 'keyspace' | 'table' | 'cassandraHosts' | 'cassandraDc'>;
+export type TableConfig = Pick<Config, 'keyspace' | 'table' | 'cassandraHosts' | 'cassandraDc'> & Partial<Pick<Config, 'readConsistency'>>;
 
 /** CQL type of each record field: `id` is the key, `ingested_at` a timestamp, the rest text. */
 export function columnType(field: string): string {
@@ -14,8 +14,38 @@ export function columnType(field: string): string {
   return 'text';
 }
 
-export function createKeyspaceCql(keyspace: string): string {
-  return `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': '1'}`;
+/** A keyspace's replication: SimpleStrategy with one factor, or NetworkTopologyStrategy with one per data centre. */
+export type Replication = { class: 'SimpleStrategy'; factor: number } | { class: 'NetworkTopologyStrategy'; factors: Record<string, number> };
+
+/**
+ * The replication --keyspace-replication asks for: `simple:3`, `dc1:3,dc2:2`,
+ * or auto — NetworkTopologyStrategy with the local data centre at 3 when it
+ * has at least 3 nodes, else 1 (`nodesInDc`: what the driver sees of the ring).
+ */
+export function keyspaceReplication(asked: string, localDc: string, nodesInDc: number): Replication {
+  if (asked === 'auto') return { class: 'NetworkTopologyStrategy', factors: { [localDc]: nodesInDc >= 3 ? 3 : 1 } };
+  const simple = /^simple:(\d+)$/.exec(asked);
+  if (simple) return { class: 'SimpleStrategy', factor: Number(simple[1]) };
+  return { class: 'NetworkTopologyStrategy', factors: Object.fromEntries(asked.split(',').map((p) => [p.split(':')[0]!, Number(p.split(':')[1])])) };
+}
+
+/** The CQL map of a replication. */
+export function replicationCql(r: Replication): string {
+  const entries = r.class === 'SimpleStrategy' ? [['replication_factor', r.factor] as const] : Object.entries(r.factors);
+  return `{'class': '${r.class}', ${entries.map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
+}
+
+export function createKeyspaceCql(keyspace: string, replication: Replication = { class: 'SimpleStrategy', factor: 1 }): string {
+  return `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = ${replicationCql(replication)}`;
+}
+
+/**
+ * How many replicas a keyspace's replication keeps in each asked data centre
+ * (SimpleStrategy: its factor everywhere), from the driver's metadata.
+ */
+export function replicasIn(strategy: string, options: Record<string, string>, dcs: string[]): Record<string, number> {
+  const simple = /SimpleStrategy$/.test(strategy);
+  return Object.fromEntries(dcs.map((dc) => [dc, Number(simple ? options.replication_factor : (options[dc] ?? 0)) || 0]));
 }
 
 /** The original's table plus the `dob` column it forgot and `ingested_at`. */
@@ -24,14 +54,38 @@ export function createTableCql(keyspace: string, table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (${columns})`;
 }
 
-/** Idempotent: safe to run from every engine instance at every start. */
-export async function ensureSchema(client: cassandra.Client, config: TableConfig): Promise<void> {
+/**
+ * Creates the keyspace (replicated as --keyspace-replication says) and the
+ * table if they are missing; idempotent, safe to run from every engine
+ * instance at every start. An existing keyspace replicated less than asked
+ * gets a warning naming it and the statements that fix it (returned: the
+ * caller logs them).
+ */
+export async function ensureSchema(client: cassandra.Client, config: TableConfig & Partial<Pick<Config, 'keyspaceReplication'>>): Promise<string[]> {
+  const warnings: string[] = [];
   try {
-    await client.execute(createKeyspaceCql(config.keyspace));
+    const nodes = client.hosts.values().filter((h) => h.datacenter === config.cassandraDc).length;
+    const wanted = keyspaceReplication(config.keyspaceReplication ?? 'auto', config.cassandraDc, nodes);
+    const asked = wanted.class === 'SimpleStrategy' ? { [config.cassandraDc]: wanted.factor } : wanted.factors;
+    const dcs = Object.keys(asked);
+    const existing = client.metadata.keyspaces[config.keyspace] as unknown as { strategy: string; strategyOptions: Record<string, string> } | undefined;
+    if (existing) {
+      const has = replicasIn(existing.strategy, existing.strategyOptions, dcs);
+      const short = dcs.filter((dc) => (has[dc] ?? 0) < (asked[dc] ?? 0));
+      if (short.length > 0) {
+        warnings.push(
+          `keyspace ${config.keyspace} keeps ${short.map((dc) => `${has[dc]} replica(s) in ${dc}`).join(', ')}, fewer than the ${short.map((dc) => asked[dc]).join(', ')} asked: ` +
+            `a node lost loses rows; raise it: ALTER KEYSPACE ${config.keyspace} WITH replication = ${replicationCql(wanted)}; then nodetool repair -full ${config.keyspace} on each node`,
+        );
+      }
+    } else {
+      await client.execute(createKeyspaceCql(config.keyspace, wanted));
+    }
     await client.execute(createTableCql(config.keyspace, config.table));
   } catch (error) {
     throw cassandraError(`creating ${config.keyspace}.${config.table}`, config, error);
   }
+  return warnings;
 }
 
 /**
@@ -51,7 +105,7 @@ export function tokenRanges(parts: number): [bigint, bigint][] {
 }
 
 /**
- * Counts the table's rows. One `COUNT(*)` over a million rows outlasts the
+ * Counts the table's rows, at --read-consistency. One `COUNT(*)` over a million rows outlasts the
  * server's read timeout, so the ring is counted in token ranges, a few at a
  * time; each range is small enough to answer quickly.
  */
@@ -67,7 +121,7 @@ export async function countRows(
   const worker = async () => {
     for (let range = queue.pop(); range; range = queue.pop()) {
       const [start, end] = range.map((t) => Long.fromString(t.toString()));
-      const rs = await client.execute(cql, [start, end], { prepare: true, readTimeout: 60_000 });
+      const rs = await client.execute(cql, [start, end], { prepare: true, readTimeout: 60_000, consistency: consistencyOf(config.readConsistency ?? 'LOCAL_QUORUM') });
       total += Number(rs.first()?.get('n') ?? 0);
     }
   };

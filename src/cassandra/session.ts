@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 
-export type CassandraConfig = Pick<Config, 'cassandraHosts' | 'cassandraDc'> & Partial<Pick<Config, 'cassandraUsername' | 'cassandraPassword'>>;
+export type CassandraConfig = Pick<Config, 'cassandraHosts' | 'cassandraDc'> & Partial<Pick<Config, 'cassandraUsername' | 'cassandraPassword' | 'writeConsistency' | 'readConsistency'>>;
 
 /** Login with --cassandra-username/--cassandra-password when they are set (PasswordAuthenticator). */
 function authProvider(config: CassandraConfig): { authProvider?: cassandra.auth.AuthProvider } {
@@ -10,8 +10,18 @@ function authProvider(config: CassandraConfig): { authProvider?: cassandra.auth.
   return { authProvider: new cassandra.auth.PlainTextAuthProvider(config.cassandraUsername, config.cassandraPassword) };
 }
 
+/** A consistency level by its CQL name (LOCAL_QUORUM), as the driver numbers it. */
+export function consistencyOf(level: string): number {
+  const key = level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof cassandra.types.consistencies;
+  const value = cassandra.types.consistencies[key];
+  if (value === undefined) throw new UserstreamError(ErrorCodes.CONFIG, `unknown Cassandra consistency level ${level}`);
+  return value;
+}
+
 /**
- * A driver client for the configured contact points. `keyspace` is left
+ * A driver client for the configured contact points (any of them may be
+ * down: the driver tries them in turn and learns the rest of the ring from
+ * the first that answers), writing at --write-consistency. `keyspace` is left
  * unset on purpose: every statement names its keyspace, so the same client
  * can create the keyspace first.
  */
@@ -24,7 +34,7 @@ export function createCassandraClient(config: CassandraConfig, options: { concur
     localDataCenter: config.cassandraDc,
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 }, maxRequestsPerConnection: Math.max(2048, options.concurrency ?? 0) },
     socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
-    queryOptions: { consistency: cassandra.types.consistencies.localQuorum, prepare: true },
+    queryOptions: { consistency: consistencyOf(config.writeConsistency ?? 'LOCAL_QUORUM'), prepare: true },
     ...authProvider(config),
   });
 }
@@ -45,6 +55,25 @@ export function isAuthenticationError(error: unknown): boolean {
   if (error instanceof cassandra.errors.AuthenticationError) return true;
   const hosts = (error as { innerErrors?: Record<string, unknown> })?.innerErrors;
   return hosts !== undefined && Object.values(hosts).some((e) => e instanceof cassandra.errors.AuthenticationError);
+}
+
+export interface RingNode {
+  /** host:port of its CQL listener. */
+  address: string;
+  datacenter: string;
+  up: boolean;
+}
+
+/**
+ * The ring as the driver sees it from the contact points: every node it
+ * knows, and whether its connections are up (a killed node is down at once,
+ * a paused one once its requests time out).
+ */
+export async function ringNodes(client: cassandra.Client): Promise<RingNode[]> {
+  return client.hosts
+    .values()
+    .map((h) => ({ address: h.address, datacenter: h.datacenter, up: h.isUp() }))
+    .sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
 }
 
 export function cassandraError(doing: string, config: CassandraConfig, error: unknown): UserstreamError {
@@ -68,14 +97,19 @@ export function cassandraError(doing: string, config: CassandraConfig, error: un
 /**
  * True when a node answers a CQL query within the timeout. A node that
  * refuses the credentials (or asks for some) has answered too: it is up.
+ * With `only`, that node itself must answer (one node of a ring: the driver
+ * would otherwise learn the others and ask one of them).
  */
-export async function cassandraAnswers(config: CassandraConfig, timeoutMs = 3000): Promise<boolean> {
+export async function cassandraAnswers(config: CassandraConfig, timeoutMs = 3000, only?: string): Promise<boolean> {
   const first = config.cassandraHosts[0]!;
   const client = new cassandra.Client({
     contactPoints: config.cassandraHosts.map((h) => h.split(':')[0]!),
     protocolOptions: { port: Number(first.split(':')[1]) },
     localDataCenter: config.cassandraDc,
     socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+    ...(only
+      ? { policies: { loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(config.cassandraDc), [only]) } }
+      : {}),
     ...authProvider(config),
   });
   try {

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { cassandraStackHosts } from '../stack/cassandra.ts';
+import { kafkaStackBrokers } from '../stack/kafka.ts';
 import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
 
 export type ConfigInput = Partial<Record<OptionKey, unknown>>;
@@ -11,6 +13,7 @@ export type ConfigInput = Partial<Record<OptionKey, unknown>>;
  */
 export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const out: Record<string, unknown> = {};
+  const defaulted = new Set<string>();
   for (const [key, spec] of Object.entries(optionSpecs)) {
     const fromFlag = flags[key as OptionKey];
     const fromEnv = env[envName(key)];
@@ -25,6 +28,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     } else {
       raw = spec.default;
       origin = `default of ${flagName(key)}`;
+      defaulted.add(key);
     }
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
@@ -36,7 +40,17 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   }
   checkSecurity(out as RawSecurity);
   out.dlqTopic ??= `${out.topic as string}.dlq`;
-  out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', 'spark-checkpoints');
+  if (out.cluster && out.kafkaMode === 'zookeeper') {
+    throw new UserstreamError(ErrorCodes.CONFIG, '--cluster runs Kafka in KRaft mode; ZooKeeper mode runs one broker, as the original did (drop --kafka-mode zookeeper or --cluster)');
+  }
+  if (out.cluster && out.secure) {
+    throw new UserstreamError(ErrorCodes.CONFIG, '--secure runs on the single-node stack only; a secure cluster is not built yet (drop --secure or --cluster)');
+  }
+  // On the local cluster, the default addresses are its nodes'.
+  if (out.cluster && defaulted.has('kafkaBrokers')) out.kafkaBrokers = kafkaStackBrokers(out as unknown as Config);
+  if (out.cluster && defaulted.has('cassandraHosts')) out.cassandraHosts = cassandraStackHosts(out as unknown as Config);
+  // The cluster's Kafka holds other offsets than the single node's: its checkpoints live apart.
+  out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', out.cluster ? 'spark-checkpoints-cluster' : 'spark-checkpoints');
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
   out.airflowUrl ??= `http://127.0.0.1:${out.airflowPort as number}`;

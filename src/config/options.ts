@@ -10,6 +10,12 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const lowerCase = <const T extends readonly [string, ...string[]]>(values: T) => z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(values));
+const autoOr = <T extends z.ZodType>(schema: T) => z.union([z.literal('auto'), schema]);
+/** A Cassandra consistency level, as CQL names it (LOCAL_QUORUM), any case. */
+export const CONSISTENCY_LEVELS = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const;
+const consistency = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase().replace(/-/g, '_') : v), z.enum(CONSISTENCY_LEVELS));
+/** `simple:3` (SimpleStrategy) or `dc1:3,dc2:2` (NetworkTopologyStrategy). */
+const keyspaceReplication = z.string().regex(/^(simple:\d+|[A-Za-z0-9_.-]+:\d+(,[A-Za-z0-9_.-]+:\d+)*)$/, 'expected auto, simple:<factor>, or <dc>:<factor>[,<dc>:<factor>...]');
 const yesNo = z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v) : v), z.boolean());
 const list = (item: z.ZodType<string>) =>
   z.preprocess(
@@ -19,7 +25,7 @@ const list = (item: z.ZodType<string>) =>
 
 export const optionSpecs = {
   // Kafka
-  kafkaBrokers: { group: 'kafka', schema: list(hostPort), default: 'localhost:9092', doc: 'Kafka bootstrap brokers, comma-separated host:port' },
+  kafkaBrokers: { group: 'kafka', schema: list(hostPort), default: 'localhost:9092', shownDefault: 'localhost:9092 (--cluster: the local cluster\'s nodes)', doc: 'Kafka bootstrap brokers, comma-separated host:port; any of them may be down' },
   topic: { group: 'kafka', schema: z.string().min(1), default: 'users_created', doc: 'Topic the ingest writes and the engines read' },
   dlqTopic: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<topic>.dlq', doc: 'Dead-letter topic for messages that fail validation' },
   partitions: { group: 'kafka', schema: positiveInt, default: '3', doc: 'Partitions of the topic when it is created' },
@@ -29,16 +35,21 @@ export const optionSpecs = {
   kafkaSaslPassword: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'SASL password (set it in the environment or an --env-file: a flag shows in the process list)' },
   kafkaSslCa: { group: 'kafka', schema: z.string().min(1).optional(), default: undefined, shownDefault: 'the system CAs', doc: 'PEM file of the CA certificates the brokers are checked against, with ssl or sasl_ssl' },
   maxMessageBytes: { group: 'kafka', schema: positiveInt, default: '65536', doc: 'Largest message value (bytes) the engines accept; a larger one goes to the DLQ' },
+  replicationFactor: { group: 'kafka', schema: autoOr(positiveInt), default: 'auto', doc: 'Replication factor of the topics userstream creates; auto: 3 when the cluster has at least 3 brokers, else 1 (read from the cluster)' },
+  minInsyncReplicas: { group: 'kafka', schema: autoOr(positiveInt), default: 'auto', doc: 'min.insync.replicas of the topics userstream creates (with acks=all, a write needs this many replicas); auto: the replication factor less one, at least 1' },
   groupId: { group: 'kafka', schema: z.string().min(1), default: 'userstream-node', doc: 'Consumer group of the node engine' },
   // Schema Registry
   schemaRegistryUrl: { group: 'registry', schema: z.string().refine((s) => s === 'none' || /^https?:\/\/\S+$/.test(s), 'expected an http(s) URL or none').optional(), default: undefined, shownDefault: 'http://127.0.0.1:<registry-port>/apis/ccompat/v7', doc: 'Confluent-compatible Schema Registry API where the record schema is registered before producing; none: no registry (only with --value-format json)' },
   valueFormat: { group: 'registry', schema: lowerCase(['json', 'json-sr']), default: 'json', doc: "How the ingest writes each value: json (plain JSON, which the original's Spark job reads) or json-sr (Confluent's JSON Schema wire format: a zero byte and the 4-byte schema id first); the engines read both" },
   schemaCompatibility: { group: 'registry', schema: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'])), default: 'BACKWARD', doc: 'Compatibility level set on the subject <topic>-value when the ingest registers the schema' },
   // Cassandra
-  cassandraHosts: { group: 'cassandra', schema: list(hostPort), default: '127.0.0.1:9042', doc: 'Cassandra contact points, comma-separated host:port' },
+  cassandraHosts: { group: 'cassandra', schema: list(hostPort), default: '127.0.0.1:9042', shownDefault: '127.0.0.1:9042 (--cluster: the local ring\'s nodes)', doc: 'Cassandra contact points, comma-separated host:port; any of them may be down' },
   cassandraDc: { group: 'cassandra', schema: z.string().min(1), default: 'datacenter1', doc: 'Local data centre name for the driver' },
   cassandraUsername: { group: 'cassandra', schema: z.string().min(1).optional(), default: undefined, doc: 'Cassandra role to log in as (PasswordAuthenticator); none: no authentication' },
   cassandraPassword: { group: 'cassandra', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: 'Password of --cassandra-username (set it in the environment or an --env-file: a flag shows in the process list)' },
+  keyspaceReplication: { group: 'cassandra', schema: autoOr(keyspaceReplication), default: 'auto', doc: "Replication of the keyspace userstream creates: simple:<factor> (SimpleStrategy) or <dc>:<factor>,... (NetworkTopologyStrategy); auto: NetworkTopologyStrategy with <cassandra-dc> at 3 when the ring has at least 3 nodes there, else 1" },
+  writeConsistency: { group: 'cassandra', schema: consistency, default: 'LOCAL_QUORUM', doc: 'Consistency of the writes of both engines (the node driver and the Spark connector)' },
+  readConsistency: { group: 'cassandra', schema: consistency, default: 'LOCAL_QUORUM', doc: 'Consistency of the reads that count rows and reconcile (status, the up summary, the dashboard, the tests)' },
   keyspace: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'spark_streams', doc: 'Keyspace of the users table' },
   table: { group: 'cassandra', schema: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier'), default: 'created_users', doc: 'Table the engines write' },
   concurrency: { group: 'cassandra', schema: positiveInt, default: '256', doc: 'Maximum concurrent Cassandra writes per engine instance' },
@@ -62,6 +73,10 @@ export const optionSpecs = {
   zookeeperPort: { group: 'stack', schema: port, default: '2181', doc: 'ZooKeeper client port of the local stack (ZooKeeper mode)' },
   cassandraVersion: { group: 'stack', schema: z.string().regex(/^\d+\.\d+\.\d+$/), default: '5.0.9', doc: 'Apache Cassandra version run by the local stack' },
   secure: { group: 'stack', schema: yesNo, default: 'false', boolean: true, doc: 'Local stack: Kafka also listens with SASL_SSL (SCRAM-SHA-512) on --kafka-secure-port and Cassandra requires a password; credentials and certificates are generated into <stack-home>/secrets, with a client.env for --env-file (`up --secure` uses them)' },
+  cluster: { group: 'stack', schema: yesNo, default: 'false', boolean: true, doc: 'Local stack as a cluster: --kafka-nodes KRaft brokers (each also a controller: one quorum), a ring of --cassandra-nodes Cassandra nodes on 127.0.0.1, 127.0.0.2, ..., and --spark-workers Spark workers' },
+  kafkaNodes: { group: 'stack', schema: z.coerce.number().int().min(1).max(9), default: '3', doc: 'Kafka nodes of the local cluster (--cluster); node i listens on --kafka-port + 100(i-1)' },
+  cassandraNodes: { group: 'stack', schema: z.coerce.number().int().min(1).max(9), default: '3', doc: 'Cassandra nodes of the local cluster (--cluster); node i on 127.0.0.i' },
+  sparkWorkers: { group: 'stack', schema: z.coerce.number().int().min(1).max(8), default: '2', doc: 'Spark workers of the local cluster (--cluster), one executor each' },
   kafkaPort: { group: 'stack', schema: port, default: '9092', doc: 'Kafka client port of the local stack' },
   kafkaSecurePort: { group: 'stack', schema: port, default: '9094', doc: 'SASL_SSL client port of the local stack (with --secure)' },
   kafkaControllerPort: { group: 'stack', schema: port, default: '9093', doc: 'KRaft controller port of the local stack' },
@@ -90,7 +105,7 @@ export const optionSpecs = {
   airflowUrl: { group: 'airflow', schema: z.string().url().optional(), default: undefined, shownDefault: 'http://127.0.0.1:<airflow-port>', doc: 'Airflow API the `dag` commands and `up` talk to' },
   python: { group: 'stack', schema: z.string().min(1), default: 'python3', doc: "Python (3.10-3.13) for Airflow's virtualenv" },
   // Spark
-  sparkCheckpointDir: { group: 'spark', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<stack-home>/data/spark-checkpoints', doc: "Folder of the Spark queries' checkpoints, as the Spark driver sees it (keep it: it is where a restart resumes)" },
+  sparkCheckpointDir: { group: 'spark', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<stack-home>/data/spark-checkpoints (-cluster with --cluster)', doc: "Folder of the Spark queries' checkpoints, as the Spark driver sees it (keep it: it is where a restart resumes)" },
   sparkKafkaBrokers: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<kafka-brokers>', doc: 'Kafka brokers as the Spark cluster reaches them (a remote cluster may need other addresses)' },
   sparkCassandraHosts: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<cassandra-hosts>', doc: 'Cassandra contact points as the Spark cluster reaches them' },
   sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port'), default: 'sc://127.0.0.1:15002', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },

@@ -18,6 +18,7 @@ import { type HealthTarget, checkHealth } from '../health.ts';
 import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
 import { readRanges } from '../kafka/reader.ts';
 import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
+import { cassandraView, kafkaView, sparkWorkersView } from '../cluster/health.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
@@ -38,6 +39,14 @@ export interface UserCard {
   place: string;
   picture: string;
   ingestedAt: string;
+}
+
+export interface ClusterSnapshot {
+  brokers: { id: number; address: string | null; up: boolean }[];
+  underReplicated: { topic: string; partition: number; isr: number[]; replicas: number[] }[];
+  cassandra: { address: string; up: boolean }[];
+  /** The Spark master's workers (the spark engine on the local stack); null when it does not answer. */
+  sparkWorkers: { id: string; address: string; state: string }[] | null;
 }
 
 export interface ServiceHealth {
@@ -70,6 +79,8 @@ export interface Snapshot {
   rows: number | null;
   rowsAt: string | null;
   services: ServiceHealth[];
+  /** Each broker, Cassandra node and Spark worker, and the under-replicated partitions; null until first read. */
+  cluster: ClusterSnapshot | null;
   users: UserCard[];
   /** Problems reading a source (Kafka down, …), shown on the page. */
   errors: string[];
@@ -142,6 +153,7 @@ export class DashboardCollector {
   #rows: number | null = null;
   #rowsAt: string | null = null;
   #health: ServiceHealth[] = [];
+  #cluster: ClusterSnapshot | null = null;
   /** Dead letters read so far by kind of reason, and where the DLQ is read next. */
   readonly #reasons = new Map<string, number>();
   readonly #dlqAt = new Map<number, bigint>();
@@ -244,6 +256,7 @@ export class DashboardCollector {
         rows: this.#rows,
         rowsAt: this.#rowsAt,
         services: this.#health,
+        cluster: this.#cluster,
         users: this.#users,
         errors: [...this.#errors.values()],
       };
@@ -270,6 +283,12 @@ export class DashboardCollector {
         this.#error('cassandra', error);
       }
       try {
+        await this.#readCluster();
+        this.#errors.delete('cluster');
+      } catch (error) {
+        this.#error('cluster', error);
+      }
+      try {
         await this.#readReasons();
         this.#errors.delete('dlq');
       } catch (error) {
@@ -279,6 +298,22 @@ export class DashboardCollector {
     } finally {
       this.#busy.slow = false;
     }
+  }
+
+  /** The brokers, the topic's under-replicated partitions, the ring's nodes and the Spark workers. */
+  async #readCluster(): Promise<void> {
+    const c = this.#config;
+    const [kafka, workers] = await Promise.all([
+      kafkaView(c, [c.topic, c.dlqTopic], c.cluster ? Array.from({ length: c.kafkaNodes }, (_, i) => i + 1) : []),
+      this.#engine === 'spark' ? sparkWorkersView(`http://127.0.0.1:${c.sparkMasterUiPort}`) : Promise.resolve(undefined),
+    ]);
+    const nodes = this.#cassandra ? await cassandraView(this.#cassandra) : [];
+    this.#cluster = {
+      brokers: kafka.brokers.map((b) => ({ id: b.id, address: b.address ?? null, up: b.up })),
+      underReplicated: kafka.underReplicated.map((p) => ({ topic: p.topic, partition: p.partition, isr: p.isr, replicas: p.replicas })),
+      cassandra: nodes.map((n) => ({ address: n.address, up: n.up })),
+      sparkWorkers: workers ? workers.map((w) => ({ id: w.id, address: w.address, state: w.state })) : null,
+    };
   }
 
   /** The dead letters that arrived since the last look, counted by kind of reason. */

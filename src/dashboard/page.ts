@@ -99,6 +99,14 @@ export function dashboardPage(title = 'userstream'): string {
       <p class="note">Checked every 5 seconds. Engine: <span id="engine"></span>.</p>
     </section>
   </div>
+  <section aria-labelledby="cluster-h">
+    <h2 id="cluster-h">Cluster</h2>
+    <div class="two">
+      <div><h3>Kafka brokers</h3><ul class="services" id="brokers" data-testid="brokers"></ul><p class="note" id="urp" data-testid="urp"></p></div>
+      <div><h3>Cassandra nodes</h3><ul class="services" id="nodes" data-testid="nodes"></ul></div>
+      <div><h3>Spark workers</h3><ul class="services" id="workers" data-testid="workers"></ul></div>
+    </div>
+  </section>
   <section aria-labelledby="users-h">
     <h2 id="users-h">Latest users</h2>
     <ul class="users" id="users" data-testid="users"></ul>
@@ -141,6 +149,12 @@ export function dashboardPage(title = 'userstream'): string {
     $('reasons').replaceChildren(...reasons);
     $('services').replaceChildren(...s.services.map((v) => { const li = document.createElement('li'); const name = cell('span', v.name + ' '); name.append(cell('small', v.where)); li.append(name, cell('span', v.ok ? 'up — ' + v.detail : 'down', { class: 'state ' + (v.ok ? 'ok' : 'down') })); return li; }));
     $('errors').replaceChildren(...s.errors.map((e) => cell('li', e)));
+    const member = (name, ok, detail) => { const li = document.createElement('li'); li.append(cell('span', name), cell('span', ok ? 'up' + (detail ? ' — ' + detail : '') : 'down', { class: 'state ' + (ok ? 'ok' : 'down') })); return li; };
+    const cl = s.cluster;
+    $('brokers').replaceChildren(...(cl ? cl.brokers.map((b) => member('broker ' + b.id + (b.address ? ' ' + b.address : ''), b.up)) : []));
+    text($('urp'), !cl ? '' : cl.underReplicated.length === 0 ? 'No under-replicated partition.' : cl.underReplicated.length + ' under-replicated: ' + cl.underReplicated.map((p) => p.topic + '/' + p.partition + ' in sync ' + (p.isr.join(',') || 'none') + ' of ' + p.replicas.join(',')).join('; '));
+    $('nodes').replaceChildren(...(cl ? cl.cassandra.map((n) => member(n.address, n.up)) : []));
+    $('workers').replaceChildren(...(cl && cl.sparkWorkers ? cl.sparkWorkers.map((w) => member(w.id.replace(/^worker-\\d+-/, '') + ' ' + w.address, w.state === 'ALIVE')) : [cell('li', s.engine === 'spark' ? 'the Spark master does not answer' : 'the node engine uses no Spark')]));
     const have = new Map([...$('users').children].map((li) => [li.dataset.id, li]));
     const cards = s.users.map((u) => {
       const old = have.get(u.id);

@@ -1,4 +1,4 @@
-import { Admin } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { baseKafkaOptions, type KafkaConnectConfig } from './client-options.ts';
@@ -8,26 +8,85 @@ export interface TopicSpec {
   partitions: number;
 }
 
-/** Creates the topics that are missing; existing topics are left as they are. */
-export async function ensureTopics(config: Pick<Config, 'kafkaBrokers'>, topics: TopicSpec[]): Promise<void> {
-  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
-  try {
+export type ReplicationConfig = Pick<Config, 'kafkaBrokers'> & Partial<Pick<Config, 'replicationFactor' | 'minInsyncReplicas'>> & Partial<Config>;
+
+/**
+ * The replication the topics get: --replication-factor, or with auto 3 on a
+ * cluster of at least 3 brokers and 1 otherwise; --min-insync-replicas, or
+ * with auto one less than that, at least 1.
+ */
+export function topicReplication(config: Partial<Pick<Config, 'replicationFactor' | 'minInsyncReplicas'>>, brokers: number): { factor: number; minIsr: number } {
+  const asked = config.replicationFactor ?? 'auto';
+  const factor = asked === 'auto' ? (brokers >= 3 ? 3 : 1) : asked;
+  const askedIsr = config.minInsyncReplicas ?? 'auto';
+  const minIsr = askedIsr === 'auto' ? Math.max(1, factor - 1) : askedIsr;
+  return { factor, minIsr };
+}
+
+/**
+ * Creates the topics that are missing, replicated as topicReplication says.
+ * An existing topic is left as it is; one replicated less than asked gets a
+ * warning naming it and how to fix it (returned: the caller logs them).
+ */
+export async function ensureTopics(config: ReplicationConfig, topics: TopicSpec[]): Promise<string[]> {
+  const warnings: string[] = [];
+  await withAdmin(config, `creating topics ${topics.map((t) => t.name).join(', ')}`, async (admin) => {
+    const meta = await admin.metadata({ topics: [] });
+    const brokers = meta.brokers.size;
+    const { factor, minIsr } = topicReplication(config, brokers);
+    if (factor > brokers) {
+      throw new UserstreamError(
+        ErrorCodes.CONFIG,
+        `--replication-factor ${factor} needs at least ${factor} brokers, and the cluster at ${config.kafkaBrokers.join(',')} has ${brokers}`,
+      );
+    }
+    if (minIsr > factor) throw new UserstreamError(ErrorCodes.CONFIG, `--min-insync-replicas ${minIsr} is more than the replication factor ${factor}: no write could succeed`);
     const existing = new Set(await admin.listTopics());
     for (const topic of topics) {
-      if (existing.has(topic.name)) continue;
+      if (existing.has(topic.name)) {
+        warnings.push(...(await replicationWarnings(admin, topic.name, factor, minIsr)));
+        continue;
+      }
       try {
-        await admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: 1 });
+        await admin.createTopics({
+          topics: [topic.name],
+          partitions: topic.partitions,
+          replicas: factor,
+          configs: [{ name: 'min.insync.replicas', value: String(minIsr) }],
+        });
       } catch (error) {
         // Another process may have created it between list and create.
         const now = new Set(await admin.listTopics());
         if (!now.has(topic.name)) throw error;
       }
     }
-  } catch (error) {
-    throw kafkaError(`creating topics ${topics.map((t) => t.name).join(', ')}`, config, error);
-  } finally {
-    await admin.close().catch(() => {});
+  });
+  return warnings;
+}
+
+/** Why an existing topic is replicated less than asked, and how to fix it (none when it is not). */
+async function replicationWarnings(admin: Admin, topic: string, factor: number, minIsr: number): Promise<string[]> {
+  const meta = await admin.metadata({ topics: [topic], autocreateTopics: false });
+  const partitions = meta.topics.get(topic)?.partitions ?? [];
+  const has = Math.min(...partitions.map((p) => p.replicas.length));
+  const [config] = await admin.describeConfigs({
+    resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['min.insync.replicas'] }],
+  });
+  const hasIsr = Number(config?.configs.find((c) => c.name === 'min.insync.replicas')?.value ?? 1);
+  const out: string[] = [];
+  if (partitions.length > 0 && has < factor) {
+    out.push(
+      `topic ${topic} has replication factor ${has}, less than the ${factor} asked: it loses what it holds with one broker's disk; ` +
+        `move its partitions to ${factor} brokers (kafka-reassign-partitions.sh), or delete it and let userstream create it again`,
+    );
   }
+  if (hasIsr < minIsr) {
+    out.push(
+      `topic ${topic} has min.insync.replicas ${hasIsr}, less than the ${minIsr} asked: a write can be acknowledged by fewer replicas; ` +
+        `raise it: kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config min.insync.replicas=${minIsr}`,
+    );
+  }
+  return out;
 }
 
 /** Deletes the topics whose names start with `prefix`; returns their names. */
@@ -52,6 +111,16 @@ export async function kafkaAnswers(config: KafkaConnectConfig, timeoutMs = 3000)
     return true;
   } catch {
     return false;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/** How many brokers the cluster at `broker` lists (alive and unfenced, in KRaft). */
+export async function clusterBrokers(broker: string, timeoutMs = 3000): Promise<number> {
+  const admin = new Admin({ ...baseKafkaOptions({ kafkaBrokers: [broker] }, 'userstream-probe'), retries: 0, connectTimeout: timeoutMs, timeout: timeoutMs });
+  try {
+    return (await admin.metadata({ topics: [], forceUpdate: true })).brokers.size;
   } finally {
     await admin.close().catch(() => {});
   }

@@ -32,10 +32,22 @@ export interface CassandraConfigOptions {
   dataDir: string;
   cqlPort: number;
   storagePort: number;
-  /** Also used as rpc_address and as the only seed. */
+  /** Also used as rpc_address (and as the only seed, alone). */
   listenAddress: string;
   clusterName: string;
   authenticator?: 'AllowAllAuthenticator' | 'PasswordAuthenticator';
+  /** As one node of a ring: every node's address (all are seeds) and this node's token. */
+  ring?: { seeds: string[]; initialToken: string };
+}
+
+/**
+ * Balanced Murmur3 tokens for a ring of `n` single-token nodes: node i
+ * (0-based) starts at i * 2^64 / n - 2^63, so each owns 1/n of the ring, as
+ * Cassandra's ccm assigns them. Assigned up front, a fresh ring needs no
+ * token allocation at first boot, and its nodes can start together.
+ */
+export function ringTokens(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (BigInt(i) * (2n ** 64n / BigInt(n)) - 2n ** 63n).toString());
 }
 
 /**
@@ -59,7 +71,10 @@ export function cassandraConfigYaml(opts: CassandraConfigOptions): string {
     'seed_provider:',
     '  - class_name: org.apache.cassandra.locator.SimpleSeedProvider',
     '    parameters:',
-    `      - seeds: ${q(`${opts.listenAddress}:${opts.storagePort}`)}`,
+    `      - seeds: ${q((opts.ring?.seeds ?? [opts.listenAddress]).map((s) => `${s}:${opts.storagePort}`).join(','))}`,
+    // A ring's nodes are all seeds with their tokens given: none bootstraps (streams data
+    // from the others), so they start together, and a restarted one rejoins at once.
+    ...(opts.ring ? [`initial_token: ${q(opts.ring.initialToken)}`, 'auto_bootstrap: false'] : []),
     `listen_address: ${opts.listenAddress}`,
     `rpc_address: ${opts.listenAddress}`,
     `storage_port: ${opts.storagePort}`,
@@ -85,8 +100,10 @@ export function cassandraConfigYaml(opts: CassandraConfigOptions): string {
     `authenticator: ${auth}`,
     `authorizer: ${authorizer}`,
     'role_manager: CassandraRoleManager',
-    // No CDC, no materialized views, no SASI; no remote nodes to hint for.
-    'hinted_handoff_enabled: false',
+    // Alone, no other node to hint for; in a ring, a node that was down gets the writes it missed.
+    `hinted_handoff_enabled: ${opts.ring ? 'true' : 'false'}`,
+    // Several nodes on two cores: fewer threads than the defaults (32 each).
+    ...(opts.ring ? ['concurrent_reads: 8', 'concurrent_writes: 16', 'concurrent_counter_writes: 4', 'memtable_flush_writers: 1', 'native_transport_max_threads: 32'] : []),
     '',
   ];
   return lines.join('\n');
@@ -140,6 +157,8 @@ export interface CassandraJvmOptions {
   dataDir: string;
   /** Local-only JMX (for nodetool); omitted = JMX off. */
   jmxPort?: number;
+  /** The replication of system_auth when it is first created (a ring: logins survive a node down). */
+  systemAuthRf?: number;
 }
 
 /**
@@ -238,6 +257,7 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     '-Dcassandra.ring_delay_ms=1000',
     '-Dcassandra.superuser_setup_delay_ms=0',
+    ...(opts.systemAuthRf ? [`-Dcassandra.system_auth.default_rf=${opts.systemAuthRf}`] : []),
     ...jmx,
   ];
 }

@@ -2,32 +2,70 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
-import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
+import { cassandraAnswers, createCassandraClient, isAuthenticationError, ringNodes, type CassandraConfig } from '../cassandra/session.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import {
-  CASSANDRA_MAIN_CLASS, cassandraArtifacts, cassandraConfigYaml, cassandraJvmArgs, cassandraLogbackXml,
+  CASSANDRA_MAIN_CLASS, cassandraArtifacts, cassandraConfigYaml, cassandraJvmArgs, cassandraLogbackXml, ringTokens,
 } from './cassandra-recipe.ts';
 import { APP_USER, assertPlainSecret, stackSecrets } from './secrets.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 
-export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraPort' | 'cassandraStoragePort' | 'cassandraHeapMb' | 'cassandraDc' | 'secure' | 'stackHome'>;
+export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraPort' | 'cassandraStoragePort' | 'cassandraHeapMb' | 'cassandraDc' | 'secure' | 'stackHome'> &
+  Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>;
 
 const HOST = '127.0.0.1';
 
-/** Apache Cassandra, one node; with --secure, logins required (PasswordAuthenticator, CassandraAuthorizer). */
-export function cassandraService(config: CassandraStackConfig): ServiceDefinition {
+/** The address of node `i` (1-based) of a local ring: 127.0.0.i (Linux routes all of 127/8 to loopback). */
+export const ringAddress = (i: number) => `127.0.0.${i}`;
+
+/** The contact points of the local stack: its one node, or every node of the ring. */
+export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>): string[] {
+  const n = config.cluster ? (config.cassandraNodes ?? 3) : 1;
+  return Array.from({ length: n }, (_, i) => `${ringAddress(i + 1)}:${config.cassandraPort}`);
+}
+
+/** A node's JMX port (nodetool), on 127.0.0.1: 7100, 7200, … as Cassandra's ccm numbers them. */
+export const ringJmxPort = (i: number) => 7000 + 100 * i;
+
+interface RingNode {
+  index: number;
+  count: number;
+}
+
+/**
+ * Apache Cassandra: one node, or with --cluster a ring of --cassandra-nodes
+ * instances (cassandra-1 on 127.0.0.1, cassandra-2 on 127.0.0.2, …) with
+ * tokens assigned up front, the way Cassandra's ccm runs a ring on one
+ * machine; with --secure, logins required (PasswordAuthenticator,
+ * CassandraAuthorizer).
+ */
+export function cassandraServices(config: CassandraStackConfig): ServiceDefinition[] {
+  if (!config.cluster) return [cassandraNode(config)];
+  const count = config.cassandraNodes ?? 3;
+  return Array.from({ length: count }, (_, i) => cassandraNode(config, { index: i + 1, count }));
+}
+
+function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDefinition {
   const files = (ctx: PrepareContext) => ({
     yaml: join(ctx.dirs.conf, 'cassandra.yaml'),
     logback: join(ctx.dirs.conf, 'logback.xml'),
   });
+  const address = node ? ringAddress(node.index) : HOST;
+  const seeds = node ? Array.from({ length: node.count }, (_, i) => ringAddress(i + 1)) : undefined;
+  // Several nodes share the machine: a smaller heap each (docs/cluster.md); 512 MB is ccm's.
+  const heapMb = node ? Math.min(config.cassandraHeapMb, 1024) : config.cassandraHeapMb;
+  const where: CassandraConfig = { cassandraHosts: [`${address}:${config.cassandraPort}`], cassandraDc: config.cassandraDc };
   return {
-    name: 'cassandra',
+    name: node ? `cassandra-${node.index}` : 'cassandra',
     version: config.cassandraVersion,
     ...(config.secure ? { variant: 'secure' } : {}),
+    classpath: 'cassandra',
+    excludes: node ? ['cassandra'] : Array.from({ length: 9 }, (_, i) => `cassandra-${i + 1}`),
     artifacts: cassandraArtifacts(config.cassandraVersion),
     ports: [
-      { port: config.cassandraPort, what: 'CQL', flag: '--cassandra-port' },
-      { port: config.cassandraStoragePort, what: 'Cassandra storage', flag: '--cassandra-storage-port' },
+      { port: config.cassandraPort, what: 'CQL', flag: '--cassandra-port', ...(node ? { host: address } : {}) },
+      { port: config.cassandraStoragePort, what: 'Cassandra storage', flag: '--cassandra-storage-port', ...(node ? { host: address } : {}) },
+      ...(node ? [{ port: ringJmxPort(node.index), what: 'Cassandra JMX (nodetool)', flag: '--cassandra-nodes', host: HOST }] : []),
     ],
     startTimeoutMs: 240_000,
     async prepare(ctx) {
@@ -35,8 +73,9 @@ export function cassandraService(config: CassandraStackConfig): ServiceDefinitio
       writeFileSync(
         f.yaml,
         cassandraConfigYaml({
-          dataDir: ctx.dirs.data, cqlPort: config.cassandraPort, storagePort: config.cassandraStoragePort, listenAddress: HOST, clusterName: 'userstream',
+          dataDir: ctx.dirs.data, cqlPort: config.cassandraPort, storagePort: config.cassandraStoragePort, listenAddress: address, clusterName: 'userstream',
           authenticator: config.secure ? 'PasswordAuthenticator' : 'AllowAllAuthenticator',
+          ...(node && seeds ? { ring: { seeds, initialToken: ringTokens(node.count)[node.index - 1]! } } : {}),
         }),
       );
       writeFileSync(f.logback, cassandraLogbackXml(join(ctx.dirs.data, 'system.log')));
@@ -44,15 +83,47 @@ export function cassandraService(config: CassandraStackConfig): ServiceDefinitio
     javaArgs(ctx) {
       const f = files(ctx);
       return [
-        ...cassandraJvmArgs({ heapMb: config.cassandraHeapMb, configFile: f.yaml, logbackFile: f.logback, dataDir: ctx.dirs.data }),
+        ...cassandraJvmArgs({
+          heapMb, configFile: f.yaml, logbackFile: f.logback, dataDir: ctx.dirs.data,
+          ...(node ? { jmxPort: ringJmxPort(node.index), systemAuthRf: Math.min(3, node.count) } : {}),
+        }),
         '-cp', join(ctx.dirs.lib, '*'),
         CASSANDRA_MAIN_CLASS,
       ];
     },
     ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionRoles(config, ctx) } : {}),
-    // With PasswordAuthenticator a node that asks for a login has answered.
-    probe: () => cassandraAnswers({ cassandraHosts: [`${HOST}:${config.cassandraPort}`], cassandraDc: config.cassandraDc }, 2000),
+    ...(node ? { afterStart: (ctx: PrepareContext) => waitForRing(config, node.count, ctx) } : {}),
+    // With PasswordAuthenticator a node that asks for a login has answered. A ring's node must answer itself.
+    probe: () => cassandraAnswers(where, 2000, node ? `${address}:${config.cassandraPort}` : undefined),
   };
+}
+
+/**
+ * A ring's node is up when the ring is: the driver, from every contact
+ * point, sees all the nodes up, and they agree on the schema.
+ */
+async function waitForRing(config: CassandraStackConfig, count: number, ctx: PrepareContext): Promise<void> {
+  const hosts = cassandraStackHosts({ ...config, cluster: true, cassandraNodes: count });
+  const deadline = Date.now() + 240_000;
+  let seen = 0;
+  for (;;) {
+    const client = createCassandraClient({ cassandraHosts: hosts, cassandraDc: config.cassandraDc });
+    try {
+      await client.connect();
+      const nodes = await ringNodes(client);
+      seen = nodes.filter((n) => n.up).length;
+      // checkSchemaAgreement is in the driver but not in its type definitions.
+      const agreed = await (client.metadata as unknown as { checkSchemaAgreement(): Promise<boolean> }).checkSchemaAgreement();
+      if (seen >= count && agreed) return;
+    } catch {
+      // Not all there yet.
+    } finally {
+      await client.shutdown().catch(() => {});
+    }
+    if (Date.now() > deadline) throw new UserstreamError(ErrorCodes.STACK_START, `cassandra: the ring has ${seen} of ${count} nodes up after 240 s; see ${ctx.dirs.log}`);
+    ctx.reporter(`waiting for the ring: ${seen} of ${count} nodes up`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 /**

@@ -42,6 +42,25 @@ export interface KafkaServerOptions {
   partitions: number;
   /** A SASL_SSL listener for clients too (the secure profile). */
   secure?: SecureListener;
+  /**
+   * The controller quorum, when this node is one of several (a local
+   * cluster): every node lists the same voters. Default: this node alone.
+   */
+  voters?: { id: number; host: string; controllerPort: number }[];
+  /** Replication of the cluster's own topics and of auto-created ones. Default: 1 (one broker). */
+  replication?: InternalReplication;
+}
+
+/** How the broker replicates its internal topics (offsets, transactions, share state) and new topics by default. */
+export interface InternalReplication {
+  factor: number;
+  minIsr: number;
+}
+
+/** A cluster's internal replication: 3 (or every broker when fewer) with a min ISR of 2, so one broker can be down. */
+export function clusterReplication(brokers: number): InternalReplication {
+  const factor = Math.min(3, brokers);
+  return { factor, minIsr: Math.min(2, factor) };
 }
 
 export interface SecureListener {
@@ -84,37 +103,47 @@ function listenerSettings(o: { host: string; port: number; secure?: SecureListen
 }
 
 /**
- * server.properties for a single combined node. Replication factors are 1
- * (there is one broker), the transaction and offsets topics too, and the
- * controller quorum is this node alone (a static voter set, so formatting
- * needs no --standalone and the file alone describes the quorum).
+ * server.properties for one combined node (broker and controller). Alone,
+ * its replication factors are 1 (there is one broker) and the controller
+ * quorum is this node; one of a cluster lists every voter and replicates
+ * the internal topics as `replication` says. A static voter set either way,
+ * so formatting needs no --standalone or --initial-controllers and the file
+ * alone describes the quorum.
  */
 export function kafkaServerProperties(o: KafkaServerOptions): string {
+  const voters = o.voters ?? [{ id: o.nodeId, host: o.host, controllerPort: o.controllerPort }];
+  const r = o.replication ?? { factor: 1, minIsr: 1 };
   return [
-    '# Written by userstream: one local Kafka node (KRaft broker + controller).',
+    `# Written by userstream: ${voters.length === 1 ? 'one local Kafka node' : `node ${o.nodeId} of a local ${voters.length}-node Kafka cluster`} (KRaft broker + controller).`,
     'process.roles=broker,controller',
     `node.id=${o.nodeId}`,
-    `controller.quorum.voters=${o.nodeId}@${o.host}:${o.controllerPort}`,
+    `controller.quorum.voters=${voters.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',')}`,
     ...listenerSettings(o, [`CONTROLLER://${o.host}:${o.controllerPort}`]),
     'controller.listener.names=CONTROLLER',
-    ...singleBrokerSettings(o),
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    ...brokerSettings(o, r),
+    `share.coordinator.state.topic.replication.factor=${r.factor}`,
+    `share.coordinator.state.topic.min.isr=${r.minIsr}`,
+    ...(voters.length > 1
+      ? [
+          // Never elect a replica that missed writes: an acknowledged record is not lost to a leader change.
+          'unclean.leader.election.enable=false',
+        ]
+      : []),
     '',
   ].join('\n');
 }
 
-/** What a one-broker dev cluster sets in either mode: storage, replication of 1, small thread pools. */
-function singleBrokerSettings(o: { logDir: string; partitions: number }): string[] {
+/** What a dev broker sets in either mode: storage, replication (1 alone), small thread pools. */
+function brokerSettings(o: { logDir: string; partitions: number }, r: InternalReplication = { factor: 1, minIsr: 1 }): string[] {
   return [
     `log.dirs=${o.logDir}`,
     `num.partitions=${o.partitions}`,
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${r.factor}`,
+    `min.insync.replicas=${r.minIsr}`,
+    `offsets.topic.replication.factor=${r.factor}`,
     'offsets.topic.num.partitions=3',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${r.factor}`,
+    `transaction.state.log.min.isr=${r.minIsr}`,
     // A new consumer group starts at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
     // Two small cores: fewer threads than the defaults.
@@ -154,7 +183,7 @@ export function kafkaZookeeperModeProperties(o: KafkaZookeeperModeOptions): stri
     `zookeeper.connect=${o.zookeeperConnect}`,
     'zookeeper.connection.timeout.ms=18000',
     ...listenerSettings(o, []),
-    ...singleBrokerSettings(o),
+    ...brokerSettings(o),
     '',
   ].join('\n');
 }

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { kafkaAnswers } from '../kafka/admin.ts';
+import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
 import {
-  KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
+  KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
   kafkaZookeeperModeProperties, randomClusterId,
 } from './kafka-recipe.ts';
 import { APP_USER, ensureBrokerCertificate, secretFiles, secureClientSettings, stackSecrets, writeClientEnv } from './secrets.ts';
@@ -22,7 +22,25 @@ export type KafkaStackConfig = Pick<
   Config,
   | 'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
   | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort'
->;
+> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>;
+
+/** Ports of node `i` (1-based) of a local cluster: the stack's, 100 apart per node. */
+export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'>, i: number) {
+  const step = 100 * (i - 1);
+  return { port: config.kafkaPort + step, controllerPort: config.kafkaControllerPort + step, securePort: config.kafkaSecurePort + step };
+}
+
+/** The broker addresses of the local stack: one, or every node of the cluster. */
+export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
+  const n = config.cluster ? (config.kafkaNodes ?? 3) : 1;
+  return Array.from({ length: n }, (_, i) => `${HOST}:${kafkaNodePorts(config, i + 1).port}`);
+}
+
+/** A node of a local cluster: its id (1..count) among `count`. */
+interface ClusterNode {
+  id: number;
+  count: number;
+}
 
 /** What each mode adds to the common broker definition. */
 interface ModeSpec {
@@ -36,23 +54,38 @@ interface ModeSpec {
   beforeStart(ctx: PrepareContext, files: { properties: string; log4j: string; logDir: string }): Promise<void>;
 }
 
-/** Kafka as the config asks: KRaft (the default) or a broker on ZooKeeper; with --secure, a SASL_SSL listener too. */
-export function kafkaService(config: KafkaStackConfig): ServiceDefinition {
-  return brokerService(config, config.kafkaMode === 'zookeeper' ? zookeeperMode(config) : kraftMode(config));
+/**
+ * Kafka as the config asks: KRaft (the default) or a broker on ZooKeeper;
+ * with --secure, a SASL_SSL listener too; with --cluster, --kafka-nodes
+ * instances of the KRaft node (kafka-1, kafka-2, …), one quorum.
+ */
+export function kafkaServices(config: KafkaStackConfig): ServiceDefinition[] {
+  if (config.kafkaMode === 'zookeeper') return [brokerService(config, zookeeperMode(config))];
+  if (!config.cluster) return [brokerService(config, kraftMode(config))];
+  const count = config.kafkaNodes ?? 3;
+  return Array.from({ length: count }, (_, i) => brokerService(config, kraftMode(config, { id: i + 1, count }), { id: i + 1, count }));
 }
 
-function brokerService(config: KafkaStackConfig, mode: ModeSpec): ServiceDefinition {
+/** The names the cluster's nodes have (kafka-1 …), for the single node to exclude. */
+const CLUSTER_NAMES = (prefix: string) => Array.from({ length: 9 }, (_, i) => `${prefix}-${i + 1}`);
+
+function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterNode): ServiceDefinition {
+  const ports = node ? kafkaNodePorts(config, node.id) : { port: config.kafkaPort, securePort: config.kafkaSecurePort };
   const secureListener = (): SecureListener | undefined =>
     config.secure
-      ? { port: config.kafkaSecurePort, keystore: secretFiles(config.stackHome).brokerStore, storePassword: stackSecrets(config.stackHome).storePassword }
+      ? { port: ports.securePort, keystore: secretFiles(config.stackHome).brokerStore, storePassword: stackSecrets(config.stackHome).storePassword }
       : undefined;
+  // A cluster's node runs on a smaller heap: several share the machine (docs/cluster.md).
+  const heapMb = node ? Math.min(config.kafkaHeapMb, 512) : config.kafkaHeapMb;
   return {
-    name: 'kafka',
+    name: node ? `kafka-${node.id}` : 'kafka',
     version: mode.version,
     ...(config.secure ? { variant: 'secure' } : {}),
     ...(mode.after ? { after: mode.after } : {}),
+    classpath: 'kafka',
+    excludes: node ? ['kafka'] : CLUSTER_NAMES('kafka'),
     artifacts: kafkaArtifacts(mode.version),
-    ports: [...mode.ports, ...(config.secure ? [{ port: config.kafkaSecurePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : [])],
+    ports: [...mode.ports, ...(config.secure ? [{ port: ports.securePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : [])],
     startTimeoutMs: 120_000,
     async prepare(ctx) {
       const f = mode.files(ctx);
@@ -66,11 +99,31 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec): ServiceDefinit
     },
     javaArgs(ctx) {
       const f = mode.files(ctx);
-      return [...kafkaJvmArgs({ heapMb: config.kafkaHeapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
+      return [...kafkaJvmArgs({ heapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
     },
     ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionSecureKafka(config, ctx) } : {}),
-    probe: () => kafkaAnswers({ kafkaBrokers: [`${HOST}:${config.kafkaPort}`] }, 2000),
+    ...(node ? { afterStart: (ctx: PrepareContext) => waitForQuorum(ports.port, node.count, ctx) } : {}),
+    probe: () => kafkaAnswers({ kafkaBrokers: [`${HOST}:${ports.port}`] }, 2000),
   };
+}
+
+/**
+ * A cluster's node is up when the cluster is: its metadata lists every
+ * broker unfenced, so the quorum has formed and every broker has caught up
+ * with it (KRaft fences a broker until then). The nodes start together; a
+ * node alone can serve nothing (its quorum needs a majority).
+ */
+async function waitForQuorum(port: number, count: number, ctx: PrepareContext): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const brokers = await clusterBrokers(`${HOST}:${port}`).catch(() => 0);
+    if (brokers >= count) return;
+    if (Date.now() > deadline) {
+      throw new UserstreamError(ErrorCodes.STACK_START, `kafka: the cluster lists ${brokers} of ${count} brokers after 180 s; see ${ctx.dirs.log}`);
+    }
+    ctx.reporter(`waiting for the quorum: ${brokers} of ${count} brokers registered`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /**
@@ -94,23 +147,42 @@ async function provisionSecureKafka(config: KafkaStackConfig, ctx: PrepareContex
   }
 }
 
-/** Apache Kafka in KRaft mode: one process that is both broker and controller. */
-function kraftMode(config: KafkaStackConfig): ModeSpec {
+/**
+ * Apache Kafka in KRaft mode: one process that is both broker and
+ * controller; as node `node.id` of a cluster, one of `node.count` voters of
+ * one quorum, all formatted with the one cluster id the stack keeps.
+ */
+function kraftMode(config: KafkaStackConfig, node?: ClusterNode): ModeSpec {
+  const own = node ? kafkaNodePorts(config, node.id) : { port: config.kafkaPort, controllerPort: config.kafkaControllerPort };
+  const voters = node ? Array.from({ length: node.count }, (_, i) => ({ id: i + 1, host: HOST, controllerPort: kafkaNodePorts(config, i + 1).controllerPort })) : undefined;
   return {
     version: config.kafkaVersion,
     ports: [
-      { port: config.kafkaPort, what: 'Kafka clients', flag: '--kafka-port' },
-      { port: config.kafkaControllerPort, what: 'KRaft controller', flag: '--kafka-controller-port' },
+      { port: own.port, what: 'Kafka clients', flag: '--kafka-port' },
+      { port: own.controllerPort, what: 'KRaft controller', flag: '--kafka-controller-port' },
     ],
     files: (ctx) => ({ properties: join(ctx.dirs.conf, 'server.properties'), log4j: join(ctx.dirs.conf, 'log4j2.properties'), logDir: join(ctx.dirs.data, 'kraft') }),
     properties: (logDir, secure) =>
       kafkaServerProperties({
-        nodeId: 1, logDir, port: config.kafkaPort, controllerPort: config.kafkaControllerPort, host: HOST, partitions: config.partitions, ...(secure ? { secure } : {}),
+        nodeId: node?.id ?? 1, logDir, port: own.port, controllerPort: own.controllerPort, host: HOST, partitions: config.partitions, ...(secure ? { secure } : {}),
+        ...(voters && node ? { voters, replication: clusterReplication(node.count) } : {}),
       }),
     async beforeStart(ctx, f) {
       // KRaft storage is formatted once; its meta.properties then pins the cluster id.
-      if (existsSync(join(f.logDir, 'meta.properties'))) return;
-      const format = kafkaFormatCommand({ configFile: f.properties, clusterId: randomClusterId() });
+      const meta = join(f.logDir, 'meta.properties');
+      const clusterId = node ? sharedClusterId(ctx) : undefined;
+      if (existsSync(meta)) {
+        const has = /^cluster\.id=(.*)$/m.exec(readFileSync(meta, 'utf8'))?.[1]?.trim();
+        if (clusterId && has !== clusterId) {
+          throw new UserstreamError(
+            ErrorCodes.STACK_START,
+            `kafka-${node!.id}: its storage in ${f.logDir} belongs to another cluster (id ${has}, not ${clusterId}); a node of a static quorum cannot rejoin after losing its data: ` +
+              `start the cluster afresh: userstream stack down --cluster && rm -rf ${join(ctx.paths.home, 'data', 'kafka-*')} ${join(ctx.paths.home, 'conf', 'kafka-cluster')}`,
+          );
+        }
+        return;
+      }
+      const format = kafkaFormatCommand({ configFile: f.properties, clusterId: clusterId ?? randomClusterId() });
       try {
         await run(ctx.java!.bin, [...kafkaJvmArgs({ heapMb: 256, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), format.mainClass, ...format.args]);
       } catch (error) {
@@ -120,6 +192,24 @@ function kraftMode(config: KafkaStackConfig): ModeSpec {
       }
     },
   };
+}
+
+/**
+ * The id every node of the local cluster is formatted with: made once and
+ * kept in conf/kafka-cluster/cluster.id (each node's meta.properties then
+ * holds it too).
+ */
+function sharedClusterId(ctx: PrepareContext): string {
+  const file = join(ctx.paths.conf('kafka-cluster'), 'cluster.id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = randomClusterId();
+  // Several nodes prepare at once: the first to write wins, the others read it.
+  try {
+    writeFileSync(file, `${id}\n`, { flag: 'wx' });
+    return id;
+  } catch {
+    return readFileSync(file, 'utf8').trim();
+  }
 }
 
 /** Apache Kafka 3.x in ZooKeeper mode: one broker; the `zookeeper` service is its coordinator. */

@@ -12,6 +12,8 @@ export interface StackPaths {
   log(service: string): string;
   /** Facts about the process we started: pid, ports, version. */
   runFile(service: string): string;
+  /** The folder of the run files: which services of ours may be running. */
+  runDir: string;
   conf(service: string): string;
 }
 
@@ -33,6 +35,9 @@ export function stackPaths(home: string): StackPaths {
     data: (s) => dir('data', s),
     log: (s) => join(dir('logs'), `${s}.log`),
     runFile: (s) => join(dir('run'), `${s}.json`),
+    get runDir() {
+      return dir('run');
+    },
     conf: (s) => dir('conf', s),
   };
 }

@@ -38,8 +38,18 @@ export interface ServiceDefinition {
   holdsSessionsTo?: string[];
   /** Extra environment of the process. */
   env?(ctx: PrepareContext): NodeJS.ProcessEnv;
-  /** Every port it listens on; all must be free before it starts. */
-  ports: { port: number; what: string; flag: string }[];
+  /**
+   * Every port it listens on; all must be free before it starts. `host`:
+   * the address it binds, when it is not every one (a Cassandra ring's node
+   * 2 listens on 127.0.0.2:9042 beside node 1 on 127.0.0.1:9042).
+   */
+  ports: { port: number; what: string; flag: string; host?: string }[];
+  /**
+   * Services that cannot run beside this one (the other topology of the same
+   * system: the single-node kafka and the cluster's kafka-1 share a port).
+   * One of ours running stops `up` with a line saying which to stop.
+   */
+  excludes?: string[];
   /** Writes config files and does one-time setup (e.g. formatting storage). Idempotent. */
   prepare(ctx: PrepareContext): Promise<void>;
   /** Arguments to `java` (main class included), for a JVM service. */

@@ -77,10 +77,10 @@ export function masterArgs(t: SparkTopology): string[] {
   return ['--host', t.host, '--port', String(t.masterPort), '--webui-port', String(t.masterUiPort)];
 }
 
-export function workerArgs(t: SparkTopology, o: { cores: number; memoryMb: number; workDir: string }): string[] {
+export function workerArgs(t: SparkTopology, o: { cores: number; memoryMb: number; workDir: string; uiPort: number }): string[] {
   return [
     '--host', t.host,
-    '--webui-port', String(t.workerUiPort),
+    '--webui-port', String(o.uiPort),
     '--cores', String(o.cores),
     '--memory', `${o.memoryMb}m`,
     '--work-dir', o.workDir,
@@ -94,8 +94,19 @@ export function workerArgs(t: SparkTopology, o: { cores: number; memoryMb: numbe
  */
 export function connectConf(
   t: SparkTopology,
-  o: { executorMemoryMb: number; cores: number; warehouseDir: string; localDir: string; executorLog4jFile: string },
+  o: { executorMemoryMb: number; cores: number; warehouseDir: string; localDir: string; executorLog4jFile: string; workers?: { count: number; cores: number } },
 ): Record<string, string | number | boolean> {
+  // Several workers: one executor on each (its cores fill the worker), and no
+  // query starts before every executor registered, so the tasks spread over all.
+  const cluster: Record<string, string | number> = o.workers && o.workers.count > 1
+    ? {
+        'spark.executor.cores': o.workers.cores,
+        'spark.scheduler.minRegisteredResourcesRatio': '1.0',
+        'spark.scheduler.maxRegisteredResourcesWaitingTime': '60s',
+        // A worker killed on purpose (the fault suite) loses tasks more than once.
+        'spark.task.maxFailures': 8,
+      }
+    : {};
   return {
     'spark.master': masterUrl(t),
     'spark.app.name': 'userstream-spark-connect',
@@ -113,6 +124,7 @@ export function connectConf(
     'spark.local.dir': o.localDir,
     'spark.ui.showConsoleProgress': false,
     'spark.sql.extensions': 'com.datastax.spark.connector.CassandraSparkExtensions',
+    ...cluster,
   };
 }
 

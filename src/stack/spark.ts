@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/options.ts';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import {
   SPARK_CONNECT_CLASS, SPARK_MASTER_CLASS, SPARK_WORKER_CLASS, connectConf, masterArgs, sparkArtifacts, sparkJvmArgs,
@@ -10,14 +11,24 @@ import {
 export type SparkStackConfig = Pick<
   Config,
   'sparkVersion' | 'sparkMasterPort' | 'sparkMasterUiPort' | 'sparkWorkerUiPort' | 'sparkConnectPort' | 'sparkDriverHeapMb' | 'sparkExecutorMemoryMb'
->;
+> & Partial<Pick<Config, 'cluster' | 'sparkWorkers'>>;
 
-/** Cores the worker offers; the machine kind has two, shared with Kafka and Cassandra. */
+/**
+ * Cores a worker offers. The machine kind has two, shared with Kafka and
+ * Cassandra: the one worker offers both; a cluster's workers one each.
+ */
 const WORKER_CORES = 2;
+const CLUSTER_WORKER_CORES = 1;
+
+/** A worker of the local stack: its service name and web UI port (the port the master lists it by). */
+export function sparkWorkerNodes(config: Pick<Config, 'sparkWorkerUiPort'> & Partial<Pick<Config, 'cluster' | 'sparkWorkers'>>): { name: string; uiPort: number }[] {
+  if (!config.cluster) return [{ name: 'spark-worker', uiPort: config.sparkWorkerUiPort }];
+  return Array.from({ length: config.sparkWorkers ?? 2 }, (_, i) => ({ name: `spark-worker-${i + 1}`, uiPort: config.sparkWorkerUiPort + i }));
+}
 
 interface MasterJson {
   status?: string;
-  workers?: { state?: string; webuiaddress?: string }[];
+  workers?: { state?: string; webuiaddress?: string; coresused?: number }[];
 }
 
 async function masterJson(t: SparkTopology): Promise<MasterJson | undefined> {
@@ -51,6 +62,10 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     workerUiPort: config.sparkWorkerUiPort,
     connectPort: config.sparkConnectPort,
   };
+  const workers = sparkWorkerNodes(config);
+  const cores = config.cluster ? CLUSTER_WORKER_CORES : WORKER_CORES;
+  // Several executors share the machine: a smaller one each (docs/cluster.md).
+  const executorMemoryMb = config.cluster ? Math.min(config.sparkExecutorMemoryMb, 1024) : config.sparkExecutorMemoryMb;
   const common = { version: config.sparkVersion, artifacts: sparkArtifacts(config.sparkVersion), classpath: 'spark' };
 
   const master: ServiceDefinition = {
@@ -70,11 +85,12 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     probe: async () => (await masterJson(t))?.status === 'ALIVE',
   };
 
-  const worker: ServiceDefinition = {
+  const worker = ({ name, uiPort }: { name: string; uiPort: number }): ServiceDefinition => ({
     ...common,
-    name: 'spark-worker',
+    name,
     after: ['spark-master'],
-    ports: [{ port: t.workerUiPort, what: 'Spark worker UI', flag: '--spark-worker-ui-port' }],
+    excludes: config.cluster ? ['spark-worker'] : Array.from({ length: 8 }, (_, i) => `spark-worker-${i + 1}`),
+    ports: [{ port: uiPort, what: 'Spark worker UI', flag: '--spark-worker-ui-port' }],
     startTimeoutMs: 90_000,
     async prepare(ctx) {
       writeLog4j(ctx);
@@ -86,21 +102,23 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     env: (ctx) => ({ SPARK_HOME: join(ctx.dirs.conf, 'spark-home'), SPARK_SCALA_VERSION: '2.12' }),
     javaArgs(ctx) {
       return [
-        ...sparkJvmArgs({ heapMb: 512, log4jFile: log4jFile(ctx) }),
+        ...sparkJvmArgs({ heapMb: config.cluster ? 256 : 512, log4jFile: log4jFile(ctx) }),
         '-cp', join(ctx.dirs.lib, '*'),
         SPARK_WORKER_CLASS,
-        ...workerArgs(t, { cores: WORKER_CORES, memoryMb: config.sparkExecutorMemoryMb, workDir: join(ctx.dirs.data, 'work') }),
+        ...workerArgs(t, { cores, memoryMb: executorMemoryMb, workDir: join(ctx.dirs.data, 'work'), uiPort }),
       ];
     },
     // Up when the master lists it as an alive worker.
     probe: async () =>
-      ((await masterJson(t))?.workers ?? []).some((w) => w.state === 'ALIVE' && (w.webuiaddress ?? '').endsWith(`:${t.workerUiPort}`)),
-  };
+      ((await masterJson(t))?.workers ?? []).some((w) => w.state === 'ALIVE' && (w.webuiaddress ?? '').endsWith(`:${uiPort}`)),
+  });
 
   const connect: ServiceDefinition = {
     ...common,
     name: 'spark-connect',
-    after: ['spark-worker'],
+    // Sized for the cluster's workers: not reused by the single-node stack, nor it by a cluster.
+    ...(config.cluster ? { variant: 'cluster' } : {}),
+    after: workers.map((w) => w.name),
     // Its executors keep Kafka and Cassandra sessions (the connector caches them).
     holdsSessionsTo: ['kafka', 'cassandra'],
     ports: [{ port: t.connectPort, what: 'Spark Connect', flag: '--spark-connect-port' }],
@@ -112,17 +130,35 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
     javaArgs(ctx) {
       const conf = connectConf(t, {
         executorLog4jFile: executorLog4jFile(ctx),
-        executorMemoryMb: config.sparkExecutorMemoryMb,
-        cores: WORKER_CORES,
+        executorMemoryMb,
+        cores: cores * workers.length,
+        workers: { count: workers.length, cores },
         warehouseDir: join(ctx.dirs.data, 'warehouse'),
         localDir: join(ctx.dirs.data, 'tmp'),
       });
       return [...sparkJvmArgs({ heapMb: config.sparkDriverHeapMb, log4jFile: log4jFile(ctx), conf }), '-cp', join(ctx.dirs.lib, '*'), SPARK_CONNECT_CLASS];
     },
     probe: () => sparkConnectAnswers(`sc://${t.host}:${t.connectPort}`),
+    // A cluster: up once the Connect server's executors run on every worker.
+    ...(workers.length > 1 ? { afterStart: (ctx: PrepareContext) => waitForExecutors(t, workers.length, ctx) } : {}),
   };
 
-  return [master, worker, connect];
+  return [master, ...workers.map(worker), connect];
+}
+
+/** Waits until the master lists `count` alive workers, each running an executor (cores in use). */
+async function waitForExecutors(t: SparkTopology, count: number, ctx: PrepareContext): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const alive = ((await masterJson(t).catch(() => undefined))?.workers ?? []).filter((w) => w.state === 'ALIVE');
+    const busy = alive.filter((w) => (w.coresused ?? 0) > 0).length;
+    if (alive.length >= count && busy >= count) return;
+    if (Date.now() > deadline) {
+      throw new UserstreamError(ErrorCodes.STACK_START, `spark: ${alive.length} of ${count} workers alive, ${busy} with an executor, after 120 s; see ${ctx.dirs.log}`);
+    }
+    ctx.reporter(`waiting for executors: ${busy} of ${count} workers have one`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** True when a Spark Connect server answers a version request at `url`. */

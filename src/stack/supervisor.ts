@@ -47,6 +47,15 @@ export async function stackUp(services: ServiceDefinition[], paths: StackPaths, 
   // Before anything starts: a service of ours running at another version
   // (say Kafka 4 in KRaft mode when ZooKeeper mode is asked for) is not reused.
   for (const service of services) {
+    for (const other of service.excludes ?? []) {
+      const info = readRunInfo(paths.runFile(other));
+      if (isOurs(info)) {
+        throw new UserstreamError(
+          ErrorCodes.STACK_START,
+          `${service.name} cannot run beside ${other} (pid ${info.pid}, the other topology: --cluster or not); stop it first: userstream stack down ${other}`,
+        );
+      }
+    }
     const running = readRunInfo(paths.runFile(service.name));
     if (isOurs(running) && flavour(running) !== flavour(service)) {
       throw new UserstreamError(
@@ -128,11 +137,11 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     return 'reused';
   }
   removeRunInfo(runFile);
-  for (const { port, what, flag } of service.ports) {
-    if (!(await portIsFree(port))) {
+  for (const { port, what, flag, host } of service.ports) {
+    if (!(await portIsFree(port, host))) {
       throw new UserstreamError(
         ErrorCodes.STACK_PORT_TAKEN,
-        `${service.name}: port ${port} (${what}) is taken by a process userstream did not start; stop it or choose another with ${flag}`,
+        `${service.name}: port ${host ? `${host}:` : ''}${port} (${what}) is taken by a process userstream did not start; stop it or choose another with ${flag}`,
       );
     }
   }

@@ -14,7 +14,7 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
   // Failures that were retried, shown on the live line: the source's and Kafka's.
   const retried = { source: 0, kafka: 0 };
   const source = await openSource({ source: config.source, apiUrl: config.apiUrl, log, onRetry: () => retried.source++ });
-  await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }]);
+  for (const w of await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }])) log.warn(w);
   const limit = config.count === undefined ? `${config.duration} s` : `${config.count} records or ${config.duration} s`;
   log.info(`ingest: ${source.name} → ${config.topic} for ${limit}${config.rate ? ` at ≤${config.rate}/s` : ' as fast as it can'}`);
   const tty = process.stderr.isTTY;

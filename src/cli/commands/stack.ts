@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 
 import { Command } from 'commander';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
-import { SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
+import { INSTANCE_NAME, SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { secretFiles } from '../../stack/secrets.ts';
 import { flavour, stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
@@ -11,8 +11,11 @@ import { createReporter } from '../reporter.ts';
 
 function checkNames(names: string[]): string[] {
   for (const n of names) {
-    if (!(SERVICE_NAMES as readonly string[]).includes(n) && !(n in SERVICE_GROUPS)) {
-      throw new UserstreamError(ErrorCodes.USAGE, `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')} (groups: spark, airflow)`);
+    if (!(SERVICE_NAMES as readonly string[]).includes(n) && !(n in SERVICE_GROUPS) && !INSTANCE_NAME.test(n)) {
+      throw new UserstreamError(
+        ErrorCodes.USAGE,
+        `unknown service ${JSON.stringify(n)}; the stack has ${SERVICE_NAMES.join(', ')} (groups: spark, airflow; with --cluster: kafka-N, cassandra-N, spark-worker-N, and kafka and cassandra for all of them)`,
+      );
     }
   }
   return names;
@@ -86,14 +89,15 @@ export function stackCommand(): Command {
       printTable(['service', 'version', 'state', 'pid', 'ports'], rows);
     });
 
-  withOptions(stack.command('logs').argument('[service]', `one of ${SERVICE_NAMES.join(', ')} (default: all)`), ['stack', 'general'])
+  withOptions(stack.command('logs').argument('[service]', `one of ${SERVICE_NAMES.join(', ')}, or with --cluster kafka-N, cassandra-N, spark-worker-N (default: all)`), ['stack', 'general'])
     .description('print the last lines of the service logs')
     .option('-n, --lines <n>', 'lines per service', '40')
     .option('-f, --follow', 'keep printing new lines')
     .action(async (name: string | undefined, opts: { lines: string; follow?: boolean }, command: Command) => {
       const { config } = configFrom(command);
       const paths = stackPaths(config.stackHome);
-      const names = name ? checkNames([name]).flatMap((n) => SERVICE_GROUPS[n] ?? [n]) : [...SERVICE_NAMES];
+      const every = stackServices(config, [], { everyMode: true });
+      const names = name ? stackServices(config, checkNames([name]), { withDependencies: false, everyMode: true }).map((s) => s.name) : every.map((s) => s.name);
       for (const n of names) {
         const file = paths.log(n);
         if (!existsSync(file)) {

@@ -7,6 +7,7 @@ import { partitionStates } from '../../dashboard/collector.ts';
 import { committedSparkOffsets } from '../../engines/spark/checkpoint.ts';
 import { pipelineNames } from '../../engines/spark/engine.ts';
 import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
+import { type CassandraNodeState, cassandraView, kafkaView, sparkWorkersView } from '../../cluster/health.ts';
 import { baseKafkaOptions } from '../../kafka/client-options.ts';
 import { stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
@@ -58,22 +59,35 @@ async function topicStatus(config: Config): Promise<TopicStatus> {
  */
 export function statusCommand(): Command {
   return withOptions(new Command('status'), ['kafka', 'cassandra', 'spark', 'stack', 'general'])
-    .description('the services of the local stack, the topic (end offsets, each engine\'s lag per partition, dead-lettered) and the rows in Cassandra; exit 1 when the topic or the rows cannot be read')
+    .description('the services of the local stack, the topic (end offsets, each engine\'s lag per partition, dead-lettered), the rows in Cassandra, each broker, Cassandra node and Spark worker (up or down) and the under-replicated partitions; exit 1 when the topic or the rows cannot be read')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, command: Command) => {
       const { config } = configFrom(command);
-      const [services, topic, rows] = await Promise.all([
+      const expectedBrokers = config.cluster ? Array.from({ length: config.kafkaNodes }, (_, i) => i + 1) : [];
+      const [services, topic, cassandraPart, kafka, workers] = await Promise.all([
         stackStatus(stackServices(config, [], { everyMode: true }), stackPaths(config.stackHome)),
         topicStatus(config).catch((error: Error) => error),
         connectCassandra(config)
-          .then((client) => countRows(client, config).finally(() => client.shutdown()))
-          .catch((error: Error) => error),
+          .then(async (client) => {
+            try {
+              const nodes = await cassandraView(client);
+              return { nodes, rows: await countRows(client, config).catch((error: Error) => error) };
+            } finally {
+              await client.shutdown();
+            }
+          })
+          .catch((error: Error) => ({ nodes: [] as CassandraNodeState[], rows: error })),
+        kafkaView(config, [config.topic, config.dlqTopic], expectedBrokers).catch((error: Error) => error),
+        sparkWorkersView(`http://127.0.0.1:${config.sparkMasterUiPort}`),
       ]);
+      const rows = cassandraPart.rows;
       // A part that cannot be read (no broker, a missing keyspace) is shown, and the exit code says so.
       if (topic instanceof Error || rows instanceof Error) process.exitCode = 1;
       if (opts.json) {
         const plain = (v: unknown) => (v instanceof Error ? { error: v.message } : v);
-        process.stdout.write(`${JSON.stringify({ services, topic: plain(topic), rows: plain(rows) }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ services, topic: plain(topic), rows: plain(rows), kafka: plain(kafka), cassandra: cassandraPart.nodes, sparkWorkers: workers ?? null }, null, 2)}\n`,
+        );
         return;
       }
       printTable(['service', 'version', 'state', 'pid', 'ports'], services.map((s) => [s.name, flavour(s), s.state, s.pid === undefined ? '-' : String(s.pid), s.ports.join(',')]));
@@ -93,5 +107,23 @@ export function statusCommand(): Command {
           ` (node lag: group ${config.groupId}; spark lag: its checkpoint; - = that engine has not run on this topic)\n`);
       }
       process.stdout.write(rows instanceof Error ? `rows: ${rows.message}\n` : `rows in ${config.keyspace}.${config.table}: ${rows}\n`);
+      process.stdout.write('\n');
+      if (kafka instanceof Error) {
+        process.stdout.write(`brokers: ${kafka.message}\n`);
+      } else {
+        printTable(['broker', 'address', 'state'], kafka.brokers.map((b) => [String(b.id), b.address ?? '-', b.up ? 'up' : 'down']));
+        const urp = kafka.underReplicated;
+        process.stdout.write(
+          urp.length === 0
+            ? `no under-replicated partition in ${Object.entries(kafka.replication).map(([t, rf]) => `${t} (replication factor ${rf})`).join(', ') || 'the topics'}\n`
+            : `${urp.length} under-replicated partition(s): ${urp.map((p) => `${p.topic}/${p.partition} in sync ${p.isr.join(',') || 'none'} of ${p.replicas.join(',')}`).join('; ')}\n`,
+        );
+      }
+      process.stdout.write('\n');
+      if (cassandraPart.nodes.length > 0) printTable(['cassandra node', 'data centre', 'state'], cassandraPart.nodes.map((n) => [n.address, n.datacenter, n.up ? 'up' : 'down']));
+      if (workers && workers.length > 0) {
+        process.stdout.write('\n');
+        printTable(['spark worker', 'address', 'state', 'cores used'], workers.map((w) => [w.id, w.address, w.state.toLowerCase(), `${w.coresUsed}/${w.cores}`]));
+      }
     });
 }

@@ -3,7 +3,9 @@ import { DAG_ID } from '../../airflow/client.ts';
 import type { IngestProgress } from '../../ingest/ingest.ts';
 import { airflowClient, failureReason, runConf, runDag } from './dag.ts';
 import { Command } from 'commander';
+import type cassandra from 'cassandra-driver';
 import { countRows } from '../../cassandra/schema.ts';
+import { cassandraView, kafkaView, sparkWorkersView } from '../../cluster/health.ts';
 import { RunTally } from '../../engines/tally.ts';
 import { endOffsets } from '../../kafka/admin.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
@@ -41,6 +43,21 @@ async function ingestThroughAirflow(config: Config, log: Logger): Promise<Ingest
   log.info(`airflow: run ${run.dag_run_id} succeeded; its log is in the Airflow UI, ${config.airflowUrl}/dags/${DAG_ID}`);
   const elapsedMs = Number(m[2]) * 1000 || performance.now() - started;
   return { accepted: Number(m[1]), produced: Number(m[1]), rejected: Number(m[4]), requests: Number(m[3]), elapsedMs };
+}
+
+/** The cluster the run went through, in one line: brokers and the topic's replication, nodes and the keyspace's, workers. */
+async function clusterLine(config: Config, client: cassandra.Client, engine: string): Promise<string> {
+  const kafka = await kafkaView(config, [config.topic], Array.from({ length: config.kafkaNodes }, (_, i) => i + 1));
+  const nodes = await cassandraView(client);
+  const ks = client.metadata.keyspaces[config.keyspace] as unknown as { strategy?: string; strategyOptions?: Record<string, string> } | undefined;
+  const replication = ks?.strategyOptions ? Object.entries(ks.strategyOptions).filter(([k]) => k !== 'class').map(([k, v]) => `${k}:${v}`).join(',') : '?';
+  const workers = engine === 'spark' ? await sparkWorkersView(`http://127.0.0.1:${config.sparkMasterUiPort}`) : undefined;
+  const up = (n: number, of: number, what: string) => `${n === of ? of : `${n} of ${of}`} ${what}${of === 1 ? '' : 's'}`;
+  return [
+    `${up(kafka.brokers.filter((b) => b.up).length, kafka.brokers.length, 'Kafka broker')} (${config.topic} replicated ${kafka.replication[config.topic] ?? '?'} times)`,
+    `${up(nodes.filter((n) => n.up).length, nodes.length, 'Cassandra node')} (${config.keyspace} ${ks?.strategy?.replace(/^.*\./, '') ?? '?'} ${replication}, writes ${config.writeConsistency})`,
+    ...(workers ? [up(workers.filter((w) => w.state === 'ALIVE').length, workers.length, 'Spark worker')] : []),
+  ].join(', ');
 }
 
 export function upCommand(): Command {
@@ -125,7 +142,9 @@ export function upCommand(): Command {
       const totals = await tally.totals(committed);
       const waiting = tally.waiting(endsBefore);
       const client = await connectCassandra(config);
-      const rows = await countRows(client, config).finally(() => client.shutdown());
+      const rows = await countRows(client, config);
+      const cluster = config.cluster ? await clusterLine(config, client, engineName).catch((error: Error) => `(not read: ${error.message})`) : undefined;
+      await client.shutdown();
       const secs = (performance.now() - started) / 1000;
       const s = engine.stats;
       process.stdout.write(
@@ -137,6 +156,7 @@ export function upCommand(): Command {
           `  dead-lettered  ${totals.deadLettered} (topic ${config.dlqTopic})`,
           `  end to end     ${(totals.written / Math.max(drainedSecs, 0.001)).toFixed(0)} records/s (first fetch to last row written, ${drainedSecs.toFixed(1)} s)`,
           `  rows in ${config.keyspace}.${config.table}: ${rows} (earlier runs included)`,
+          ...(cluster ? [`  cluster        ${cluster}`] : []),
           `  elapsed        ${secs.toFixed(1)} s`,
           '',
         ].join('\n'),

@@ -1,11 +1,11 @@
 import type cassandra from 'cassandra-driver';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/options.ts';
-import { ensureSchema } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter, RECORD_ROWS, type RowEncoding } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
-import { committedOffsets, ensureTopics, groupLag, kafkaError, withAdmin } from '../../kafka/admin.ts';
+import { committedOffsets, groupLag, kafkaError, withAdmin } from '../../kafka/admin.ts';
+import { preparePipeline } from '../prepare.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
 import { jsonPayload, parseRecord, type UserRecord } from '../../record/record.ts';
@@ -100,12 +100,8 @@ export class NodeEngine {
   /** Connects, creates what is missing, and starts consuming. Resolves once subscribed. */
   async start(): Promise<void> {
     const c = this.#config;
-    await ensureTopics(c, [
-      { name: c.topic, partitions: c.partitions },
-      { name: c.dlqTopic, partitions: 1 },
-    ]);
     this.#client = await connectCassandra(c, { concurrency: c.concurrency });
-    await ensureSchema(this.#client, c);
+    await preparePipeline(c, this.#client, this.#log);
     this.#writer = new CassandraWriter(this.#client, { ...c, concurrency: c.concurrency });
     this.#dlq = createRecordProducer(c, `${this.#clientId}-dlq`);
     await this.#subscribeUntil(Date.now() + this.#kafkaOutageMs);

@@ -8,7 +8,7 @@ import type { Config } from '../../config/options.ts';
 import { readPem } from '../../kafka/client-options.ts';
 
 export type SparkConnectionConfig = Pick<Config, 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'cassandraDc'> &
-  Partial<Pick<Config, 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>>;
+  Partial<Pick<Config, 'writeConsistency' | 'readConsistency' | 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>>;
 
 const LOGIN_MODULES = {
   'scram-sha-512': 'org.apache.kafka.common.security.scram.ScramLoginModule',
@@ -47,6 +47,9 @@ export function sparkCassandraOptions(c: SparkConnectionConfig): Record<string, 
     'spark.cassandra.connection.host': c.sparkCassandraHosts.map((h) => h.split(':')[0]).join(','),
     'spark.cassandra.connection.port': c.sparkCassandraHosts[0]!.split(':')[1]!,
     'spark.cassandra.connection.localDC': c.cassandraDc,
+    // The connector's names are the CQL ones (LOCAL_QUORUM); its defaults are LOCAL_QUORUM and LOCAL_ONE.
+    'spark.cassandra.output.consistency.level': c.writeConsistency ?? 'LOCAL_QUORUM',
+    'spark.cassandra.input.consistency.level': c.readConsistency ?? 'LOCAL_QUORUM',
   };
   if (c.cassandraUsername && c.cassandraPassword) {
     out['spark.cassandra.auth.username'] = c.cassandraUsername;

@@ -12,12 +12,12 @@
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ensureSchema } from '../../cassandra/schema.ts';
+import { preparePipeline } from '../prepare.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { DEFAULT_ROWS_PER_REQUEST } from '../../cassandra/writer.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../errors.ts';
-import { endOffsets, ensureTopics } from '../../kafka/admin.ts';
+import { endOffsets } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
 import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
@@ -139,13 +139,9 @@ export class SparkEngine {
   /** Creates what is missing, (re)starts both queries, and watches them. */
   async start(): Promise<void> {
     const c = this.#config;
-    await ensureTopics(c, [
-      { name: c.topic, partitions: c.partitions },
-      { name: c.dlqTopic, partitions: 1 },
-    ]);
     const client = await connectCassandra(c);
     try {
-      await ensureSchema(client, c);
+      await preparePipeline(c, client, this.#log);
     } finally {
       await client.shutdown();
     }

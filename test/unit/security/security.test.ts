@@ -81,7 +81,14 @@ test('Spark options: the same settings in the words of the Java Kafka client and
   const plain = sparkKafkaOptions({ ...base, kafkaSecurityProtocol: 'sasl_plaintext', kafkaSaslMechanism: 'plain', kafkaSaslUsername: 'u', kafkaSaslPassword: 'p' });
   assert.match(plain['kafka.sasl.jaas.config']!, /^org\.apache\.kafka\.common\.security\.plain\.PlainLoginModule required/);
   assert.equal(plain['kafka.ssl.truststore.type'], undefined);
-  assert.deepEqual(sparkCassandraOptions(base), { 'spark.cassandra.connection.host': 'c', 'spark.cassandra.connection.port': '9042', 'spark.cassandra.connection.localDC': 'dc1' });
+  assert.deepEqual(sparkCassandraOptions(base), {
+    'spark.cassandra.connection.host': 'c', 'spark.cassandra.connection.port': '9042', 'spark.cassandra.connection.localDC': 'dc1',
+    'spark.cassandra.output.consistency.level': 'LOCAL_QUORUM', 'spark.cassandra.input.consistency.level': 'LOCAL_QUORUM',
+  });
+  // The consistency levels are settings.
+  const quorum = sparkCassandraOptions({ ...base, writeConsistency: 'QUORUM', readConsistency: 'ONE' });
+  assert.equal(quorum['spark.cassandra.output.consistency.level'], 'QUORUM');
+  assert.equal(quorum['spark.cassandra.input.consistency.level'], 'ONE');
   const c = sparkCassandraOptions({ ...base, cassandraUsername: 'app', cassandraPassword: 'pw' });
   assert.equal(c['spark.cassandra.auth.username'], 'app');
   assert.equal(c['spark.cassandra.auth.password'], 'pw');

@@ -1,0 +1,96 @@
+/**
+ * The cluster as its systems report it: each Kafka broker (up, or down: a
+ * replica of a partition but not in the metadata), the partitions with
+ * fewer in-sync replicas than replicas, each Cassandra node as the driver
+ * sees it, and each Spark worker as the master lists it. `status`, the
+ * dashboard and the `up` summary show it; a single node is a cluster of one.
+ */
+import type { Config } from '../config/options.ts';
+import { ringNodes, type RingNode } from '../cassandra/session.ts';
+import type cassandra from 'cassandra-driver';
+import { withAdmin } from '../kafka/admin.ts';
+
+export interface BrokerState {
+  id: number;
+  /** host:port, when the broker is in the metadata. */
+  address: string | undefined;
+  up: boolean;
+}
+
+export interface PartitionReplicas {
+  topic: string;
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface KafkaView {
+  brokers: BrokerState[];
+  /** Partitions of the watched topics whose in-sync replicas are fewer than their replicas. */
+  underReplicated: PartitionReplicas[];
+  /** The watched topics' replication: their smallest replica count. */
+  replication: Record<string, number>;
+}
+
+/**
+ * The brokers and the replication of `topics` (missing ones are skipped).
+ * KRaft lists only the brokers that are up (unfenced); a broker that is
+ * down still appears in the replica lists, and `expected` names brokers
+ * that should be there (the local cluster's nodes) even when no partition
+ * is on them.
+ */
+export async function kafkaView(config: Pick<Config, 'kafkaBrokers'> & Partial<Config>, topics: string[], expected: number[] = []): Promise<KafkaView> {
+  return withAdmin(config, 'reading the cluster', async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const watched = topics.filter((t) => existing.has(t));
+    const meta = await admin.metadata({ topics: watched, forceUpdate: true });
+    const ids = new Set<number>([...meta.brokers.keys(), ...expected]);
+    const partitions: PartitionReplicas[] = [];
+    const replication: Record<string, number> = {};
+    for (const [topic, t] of meta.topics) {
+      if (!watched.includes(topic)) continue;
+      t.partitions.forEach((p, i) => {
+        for (const r of p.replicas) ids.add(r);
+        partitions.push({ topic, partition: i, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] });
+      });
+      replication[topic] = Math.min(...t.partitions.map((p) => p.replicas.length));
+    }
+    const brokers = [...ids]
+      .sort((a, b) => a - b)
+      .map((id) => {
+        const b = meta.brokers.get(id);
+        return { id, address: b ? `${b.host}:${b.port}` : undefined, up: b !== undefined };
+      });
+    return { brokers, underReplicated: partitions.filter((p) => p.isr.length < p.replicas.length), replication };
+  });
+}
+
+export type CassandraNodeState = RingNode;
+
+/** The ring's nodes as the driver sees them from its contact points. */
+export function cassandraView(client: cassandra.Client): Promise<CassandraNodeState[]> {
+  return ringNodes(client);
+}
+
+export interface SparkWorkerState {
+  id: string;
+  address: string;
+  state: string;
+  cores: number;
+  coresUsed: number;
+}
+
+/** The workers the Spark master lists (its web UI's JSON), or undefined when it does not answer. */
+export async function sparkWorkersView(masterUiUrl: string): Promise<SparkWorkerState[] | undefined> {
+  try {
+    const res = await fetch(`${masterUiUrl.replace(/\/+$/, '')}/json/`, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return undefined;
+    const json = (await res.json()) as { workers?: { id?: string; host?: string; port?: number; state?: string; cores?: number; coresused?: number }[] };
+    return (json.workers ?? [])
+      .map((w) => ({ id: w.id ?? '?', address: `${w.host ?? '?'}:${w.port ?? '?'}`, state: w.state ?? '?', cores: w.cores ?? 0, coresUsed: w.coresused ?? 0 }))
+      .sort((a, b) => (a.state === b.state ? a.id.localeCompare(b.id) : a.state === 'ALIVE' ? -1 : 1));
+  } catch {
+    return undefined;
+  }
+}
