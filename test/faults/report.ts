@@ -64,8 +64,8 @@ function summarise(injected: FaultReport['injected']): [string, number, string][
 }
 
 /** Replaces the engine's section of docs/RELIABILITY.md (between its markers). */
-export function writeReliabilityDoc(engine: string, body: string): void {
-  const begin = `<!-- faults:${engine}:begin (written by npm run test:faults) -->`;
+export function writeReliabilityDoc(engine: string, body: string, script = 'test:faults'): void {
+  const begin = `<!-- faults:${engine}:begin (written by npm run ${script}) -->`;
   const end = `<!-- faults:${engine}:end -->`;
   const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Reliability\n';
   const s = doc.indexOf(begin);

@@ -56,7 +56,8 @@ async function clusterLine(config: Config, client: cassandra.Client, engine: str
   return [
     `${up(kafka.brokers.filter((b) => b.up).length, kafka.brokers.length, 'Kafka broker')} (${config.topic} replicated ${kafka.replication[config.topic] ?? '?'} times)`,
     `${up(nodes.filter((n) => n.up).length, nodes.length, 'Cassandra node')} (${config.keyspace} ${ks?.strategy?.replace(/^.*\./, '') ?? '?'} ${replication}, writes ${config.writeConsistency})`,
-    ...(workers ? [up(workers.filter((w) => w.state === 'ALIVE').length, workers.length, 'Spark worker')] : []),
+    // The master keeps a killed worker listed as DEAD for a while beside the one that replaced it: count the live ones.
+    ...(workers ? [up(workers.filter((w) => w.state === 'ALIVE').length, config.sparkWorkers, 'Spark worker')] : []),
   ].join(', ');
 }
 

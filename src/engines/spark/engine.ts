@@ -285,7 +285,7 @@ export class SparkEngine {
         for (const p of await q.recentProgress()) this.#account(kind, p);
       }
       this.#unreachableSince = undefined;
-      void this.#count().catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
+      void this.#count();
     } catch (error) {
       if (error instanceof SparkConnectError && error.transient) {
         this.#unreachableSince ??= Date.now();
@@ -375,9 +375,15 @@ export class SparkEngine {
   /**
    * Brings `stats` and the counters up to what is committed: messages
    * processed, written and dead-lettered since start() (src/engines/tally.ts).
-   * At most every 5 s unless `now`; the counters only grow.
+   * At most every 5 s unless `now`; the counters only grow. A count that
+   * cannot be made (Kafka unreachable for a moment) is a warning, and the
+   * next one catches up: the counts come from offsets, not from increments.
    */
-  async #count(now = false): Promise<void> {
+  #count(now = false): Promise<void> {
+    return this.#countOnce(now).catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
+  }
+
+  async #countOnce(now: boolean): Promise<void> {
     if (!this.#tally || (!now && Date.now() - this.#countedAt < 5000)) return;
     const running = this.#counting;
     if (running) {
@@ -419,7 +425,7 @@ export class SparkEngine {
       if (end > at) lag += end - at;
     }
     // Caught up: the counts are final for now.
-    if (lag === 0n) await this.#count(true).catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
+    if (lag === 0n) await this.#count(true);
     return lag;
   }
 
@@ -434,7 +440,7 @@ export class SparkEngine {
     clearInterval(this.#watch);
     await this.#stopQueries();
     // What the queries committed before they stopped.
-    await this.#count(true).catch((error: Error) => this.#log.warn(`spark engine: counting what was written: ${describeError(error)}`));
+    await this.#count(true);
     this.#done.resolve();
     return this.#done.promise;
   }

@@ -1,0 +1,204 @@
+/**
+ * The cluster fault scenario, for either engine, on the local cluster
+ * (`with-stack --cluster`: three brokers, a three-node ring, two Spark
+ * workers): 100,000 records through the faulty API while, one after the
+ * other, a broker and a Cassandra node are killed (-9) and kept down for a
+ * minute, a broker and then a Cassandra node are paused (SIGSTOP) for longer
+ * than their session and request timeouts, and (Spark) a worker is killed.
+ * Rows must keep landing while each node is down: the landed count (what
+ * the engine has committed, so written to Cassandra) is sampled every 2 s
+ * and its timeline around each fault goes into the report. Afterwards every
+ * accepted record is in Cassandra, read at QUORUM, unchanged, and every bad
+ * message is in the DLQ.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { Admin } from '@platformatic/kafka';
+import { createCassandraClient } from '../../src/cassandra/session.ts';
+import type { Config } from '../../src/config/options.ts';
+import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
+import { pipelineNames } from '../../src/engines/spark/engine.ts';
+import { committedOffsets, ensureTopics } from '../../src/kafka/admin.ts';
+import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
+import { stackPaths } from '../../src/stack/paths.ts';
+import { isOurs, readRunInfo } from '../../src/stack/process.ts';
+import { ARTIFACTS } from '../support/browser.ts';
+import { type CliRun, cliTarget, runCli, startCli } from '../support/cli.ts';
+import { readTopic, testConfig, waitFor } from '../support/stack.ts';
+import { assertReconciled, auditLines, badMessages, expectedRecords, injectBadMessages, killService, reconcile, startFaultyApi } from '../faults/support.ts';
+import { type ClusterReport, type FaultWindow, publishClusterReport } from './report.ts';
+
+export const RECORDS = 100_000;
+/** Records per second: slow enough that the ingest outlasts every fault. */
+const RATE = 320;
+/** Users per request: with a rate, the ingest asks for a quarter second's worth at a time (80; 100,000 is 1,250 pages). */
+const PAGE = Math.ceil(RATE / 4);
+/** How long a killed node stays down, and a paused one paused. */
+const DOWN_MS = 65_000;
+const BROKER_PAUSE_MS = 35_000;
+const NODE_PAUSE_MS = 25_000;
+
+/** Messages the engine has committed (written to Cassandra or dead-lettered), in all. */
+async function landed(engine: 'node' | 'spark', config: Config): Promise<number | undefined> {
+  try {
+    let done: Map<number, bigint> | undefined;
+    if (engine === 'spark') {
+      done = committedSparkOffsets(pipelineNames(config), config.topic);
+    } else {
+      const admin = new Admin({ ...baseKafkaOptions(config, 'it-timeline'), retries: 0, timeout: 3000 });
+      try {
+        done = await committedOffsets(admin, config.groupId, config.topic);
+      } finally {
+        await admin.close().catch(() => {});
+      }
+    }
+    return Number([...(done ?? new Map()).values()].reduce((a, b) => a + b, 0n));
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGSTOP or SIGCONT to a service's whole process group. */
+function signalService(config: Pick<Config, 'stackHome'>, name: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const info = readRunInfo(stackPaths(config.stackHome).runFile(name));
+  if (!isOurs(info)) throw new Error(`${name} is not running (no run file of ours)`);
+  try {
+    process.kill(-info.pid, signal);
+  } catch {
+    process.kill(info.pid, signal);
+  }
+}
+
+export async function runClusterScenario(t: TestContext, engineName: 'node' | 'spark'): Promise<void> {
+  const SEED = `cluster-faults-${engineName}-1`;
+  const config = testConfig(t, { partitions: 3 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const audit = join(ARTIFACTS, `cluster-${engineName}-audit-${config.topic}.txt`);
+  const api = await startFaultyApi();
+  t.after(() => api.close());
+  await ensureTopics(config, [{ name: config.topic, partitions: config.partitions }, { name: config.dlqTopic, partitions: 1 }]);
+
+  const engine = startCli(['stream', '--engine', engineName, ...cliTarget(config)]);
+  const producer = startCli([
+    'ingest', '--source', api.url, '--seed', SEED, '--count', String(RECORDS), '--duration', '1800', '--rate', String(RATE), '--batch-size', String(PAGE),
+    '--topic', config.topic, '--audit-file', audit,
+  ]);
+  const paused = new Set<string>();
+  let sampling = true;
+  t.after(async () => {
+    sampling = false;
+    for (const name of paused) signalService(config, name, 'SIGCONT');
+    for (const run of [engine, producer]) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    writeFileSync(join(ARTIFACTS, `cluster-${engineName}-processes.log`), `===== engine\n${engine.stderr}\n===== producer\n${producer.stderr}\n`);
+  });
+  const alive = (run: CliRun, what: string) => {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) assert.fail(`${what} exited (${run.child.exitCode ?? run.child.signalCode}):\n${run.stderr.slice(-2000)}`);
+  };
+  const accepted = () => auditLines(audit).length;
+
+  // The landed-rows timeline, every 2 s.
+  const started = Date.now();
+  const timeline: { at: number; landed: number }[] = [];
+  const sampler = (async () => {
+    while (sampling) {
+      const n = await landed(engineName, config);
+      if (n !== undefined) timeline.push({ at: Date.now() - started, landed: n });
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+  const windows: FaultWindow[] = [];
+  const fault = async (name: string, detail: string, inject: () => Promise<void>, hold: number, recover: () => Promise<void>) => {
+    alive(producer, 'the producer');
+    alive(engine, 'the engine');
+    const from = Date.now() - started;
+    await inject();
+    await new Promise((r) => setTimeout(r, hold));
+    const until = Date.now() - started;
+    await recover();
+    windows.push({ fault: name, detail, from, until });
+  };
+  const up = async (name: string) => {
+    const run = await runCli(['stack', 'up', name]);
+    assert.equal(run.code, 0, run.stderr);
+  };
+
+  await waitFor('the first records', async () => (alive(producer, 'the producer'), accepted() >= 3_000 ? true : undefined), 180_000);
+  const sample = expectedRecords(SEED, 1, 1).values().next().value!;
+  const bad = badMessages('cluster', sample);
+  await injectBadMessages(config, bad);
+
+  await fault('broker kill -9', 'kafka-2 killed, kept down 65 s, then `stack up kafka-2`', () => killService(config, 'kafka-2').then(() => {}), DOWN_MS, () => up('kafka-2'));
+  await fault('Cassandra node kill -9', 'cassandra-2 killed, kept down 65 s, then `stack up cassandra-2`', () => killService(config, 'cassandra-2').then(() => {}), DOWN_MS, () => up('cassandra-2'));
+  await fault(
+    'broker SIGSTOP',
+    'kafka-3 paused 35 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT',
+    async () => {
+      signalService(config, 'kafka-3', 'SIGSTOP');
+      paused.add('kafka-3');
+    },
+    BROKER_PAUSE_MS,
+    async () => {
+      signalService(config, 'kafka-3', 'SIGCONT');
+      paused.delete('kafka-3');
+    },
+  );
+  await fault(
+    'Cassandra node SIGSTOP',
+    'cassandra-3 paused 25 s (longer than the 12 s request timeout and the failure detector), then SIGCONT',
+    async () => {
+      signalService(config, 'cassandra-3', 'SIGSTOP');
+      paused.add('cassandra-3');
+    },
+    NODE_PAUSE_MS,
+    async () => {
+      signalService(config, 'cassandra-3', 'SIGCONT');
+      paused.delete('cassandra-3');
+    },
+  );
+  if (engineName === 'spark') {
+    await fault('Spark worker kill -9', 'spark-worker-1 and its executor killed, restarted after 30 s by `stack up spark-worker-1`', () => killService(config, 'spark-worker-1').then(() => {}), 30_000, () => up('spark-worker-1'));
+  }
+
+  const done = await producer.done;
+  assert.equal(done.code, 0, `the ingest completes:\n${done.stderr.slice(-3000)}`);
+  const total = RECORDS + bad.length;
+  await waitFor('the engine to catch up', async () => (alive(engine, 'the engine'), ((await landed(engineName, config)) ?? 0) >= total ? true : undefined), 600_000);
+  sampling = false;
+  await sampler;
+  engine.child.kill('SIGINT');
+  const stopped = await engine.done;
+  assert.equal(stopped.code, 0, stopped.stderr.slice(-2000));
+
+  // Reconcile, reading at QUORUM: a majority of the replicas agree on each row.
+  const client = createCassandraClient({ ...config, writeConsistency: 'QUORUM' });
+  await client.connect();
+  t.after(() => client.shutdown());
+  const result = await reconcile(client, config, audit, { seed: SEED, records: RECORDS, page: PAGE });
+  const dlq = await readTopic(config, config.dlqTopic, bad.length, 60_000);
+  const missingFromDlq = bad.filter((b) => !dlq.some((d) => (d.value ?? Buffer.alloc(0)).equals(b.value ?? Buffer.alloc(0)) && b.reason.test(d.headers.get('userstream.reason') ?? '')));
+
+  // What landed while each node was down.
+  const at = (ms: number) => [...timeline].reverse().find((s) => s.at <= ms)?.landed ?? 0;
+  const report: ClusterReport = {
+    engine: engineName,
+    at: new Date().toISOString(),
+    records: RECORDS,
+    acceptedIds: result.acceptedIds.size,
+    rows: result.rows,
+    lost: result.lost.length,
+    changed: result.changed.length + result.unexpected.length,
+    badInjected: bad.length,
+    badMissingFromDlq: missingFromDlq.length,
+    faults: windows.map((w) => ({ ...w, landedBefore: at(w.from), landedAfter: at(w.until) })),
+    timeline,
+  };
+  publishClusterReport(report);
+
+  assertReconciled(result, RECORDS, 'the ingest accepted every record of the seeded pages');
+  assert.deepEqual(missingFromDlq.map((b) => b.key), [], 'every bad message is in the DLQ with its reason');
+  for (const f of report.faults) {
+    assert.ok(f.landedAfter > f.landedBefore, `rows kept landing during "${f.fault}": ${f.landedBefore} before, ${f.landedAfter} at its end`);
+  }
+}
