@@ -131,32 +131,23 @@ export async function runClusterScenario(t: TestContext, engineName: 'node' | 's
 
   await fault('broker kill -9', 'kafka-2 killed, kept down 65 s, then `stack up kafka-2`', () => killService(config, 'kafka-2').then(() => {}), DOWN_MS, () => up('kafka-2'));
   await fault('Cassandra node kill -9', 'cassandra-2 killed, kept down 65 s, then `stack up cassandra-2`', () => killService(config, 'cassandra-2').then(() => {}), DOWN_MS, () => up('cassandra-2'));
-  await fault(
-    'broker SIGSTOP',
-    'kafka-3 paused 35 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT',
-    async () => {
-      signalService(config, 'kafka-3', 'SIGSTOP');
-      paused.add('kafka-3');
-    },
-    BROKER_PAUSE_MS,
-    async () => {
-      signalService(config, 'kafka-3', 'SIGCONT');
-      paused.delete('kafka-3');
-    },
-  );
-  await fault(
-    'Cassandra node SIGSTOP',
-    'cassandra-3 paused 25 s (longer than the 12 s request timeout and the failure detector), then SIGCONT',
-    async () => {
-      signalService(config, 'cassandra-3', 'SIGSTOP');
-      paused.add('cassandra-3');
-    },
-    NODE_PAUSE_MS,
-    async () => {
-      signalService(config, 'cassandra-3', 'SIGCONT');
-      paused.delete('cassandra-3');
-    },
-  );
+  // Paused, not killed: its connections stay open and its peers and clients wait on them until their timeouts.
+  const pause = (name: string, ms: number, detail: string, what: string) =>
+    fault(
+      what,
+      detail,
+      async () => {
+        signalService(config, name, 'SIGSTOP');
+        paused.add(name);
+      },
+      ms,
+      async () => {
+        signalService(config, name, 'SIGCONT');
+        paused.delete(name);
+      },
+    );
+  await pause('kafka-3', BROKER_PAUSE_MS, 'kafka-3 paused 35 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT', 'broker SIGSTOP');
+  await pause('cassandra-3', NODE_PAUSE_MS, 'cassandra-3 paused 25 s (longer than the 12 s request timeout and the failure detector), then SIGCONT', 'Cassandra node SIGSTOP');
   if (engineName === 'spark') {
     await fault('Spark worker kill -9', 'spark-worker-1 and its executor killed, restarted after 30 s by `stack up spark-worker-1`', () => killService(config, 'spark-worker-1').then(() => {}), 30_000, () => up('spark-worker-1'));
   }
