@@ -10,6 +10,17 @@ function authProvider(config: CassandraConfig): { authProvider?: cassandra.auth.
   return { authProvider: new cassandra.auth.PlainTextAuthProvider(config.cassandraUsername, config.cassandraPassword) };
 }
 
+/**
+ * A write not answered within this long is sent to the next replica too (the
+ * drivers' speculative execution; the writes are idempotent upserts). A
+ * coordinator that is paused or overloaded keeps its connections open, so
+ * neither driver sees it down before its request timeout: without this a
+ * node that stops answering holds every write routed to it for the whole
+ * timeout (the cluster suite's paused node). One rule for both engines: the
+ * node driver here, the Spark connector's driver in sparkDriverProperties.
+ */
+export const SPECULATIVE_WRITE = { delayMs: 1000, extraExecutions: 1 } as const;
+
 /** A consistency level by its CQL name (LOCAL_QUORUM), as the driver numbers it. */
 export function consistencyOf(level: string): number {
   const key = level.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof cassandra.types.consistencies;
@@ -35,6 +46,7 @@ export function createCassandraClient(config: CassandraConfig, options: { concur
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 }, maxRequestsPerConnection: Math.max(2048, options.concurrency ?? 0) },
     socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
     queryOptions: { consistency: consistencyOf(config.writeConsistency ?? 'LOCAL_QUORUM'), prepare: true },
+    policies: { speculativeExecution: new cassandra.policies.speculativeExecution.ConstantSpeculativeExecutionPolicy(SPECULATIVE_WRITE.delayMs, SPECULATIVE_WRITE.extraExecutions) },
     ...authProvider(config),
   });
 }

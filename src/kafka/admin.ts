@@ -175,6 +175,8 @@ export function kafkaReason(error: unknown): { reason: string; auth: boolean } {
   const kept = parts.filter((p, i) => i === parts.length - 1 || !generic.has(p));
   let reason = kept.join(': ') || String(error);
   if (kept.at(-1) === 'Connection closed') reason += ' (the broker closed it: does this listener expect TLS or SASL? see --kafka-security-protocol)';
+  // The client says so itself when the broker's first answer is a TLS record.
+  else if (/requires (TLS|SASL)/i.test(kept.at(-1) ?? '')) reason += ' (see --kafka-security-protocol)';
   return { reason, auth };
 }
 

@@ -8,6 +8,8 @@
  * the processes.
  */
 
+import { sparkCassandraDriverProperties } from '../engines/spark/connection-options.ts';
+
 export const SPARK_MASTER_CLASS = 'org.apache.spark.deploy.master.Master';
 export const SPARK_WORKER_CLASS = 'org.apache.spark.deploy.worker.Worker';
 export const SPARK_CONNECT_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer';
@@ -117,7 +119,8 @@ export function connectConf(
     // Executors log like the other processes (to a file, the chattiest loggers
     // at WARN), not Spark's default INFO to the worker's stderr file, which
     // grows by every Kafka consumer's lifecycle and never rotates.
-    'spark.executor.extraJavaOptions': `'-Dlog4j.configurationFile=file:${o.executorLog4jFile}'`,
+    // And with the Cassandra driver settings the connector has no option for.
+    'spark.executor.extraJavaOptions': javaOptions({ 'log4j.configurationFile': `file:${o.executorLog4jFile}`, ...sparkCassandraDriverProperties() }),
     'spark.cores.max': o.cores,
     'spark.sql.shuffle.partitions': Math.max(2, o.cores * 2),
     'spark.sql.warehouse.dir': o.warehouseDir,
@@ -126,6 +129,13 @@ export function connectConf(
     'spark.sql.extensions': 'com.datastax.spark.connector.CassandraSparkExtensions',
     ...cluster,
   };
+}
+
+/** System properties as one extraJavaOptions value: each -D quoted, as Spark splits it like a shell. */
+export function javaOptions(props: Record<string, string>): string {
+  return Object.entries(props)
+    .map(([k, v]) => `'-D${k}=${v.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
 }
 
 /** Log4j 2 properties: INFO to a file, Spark's chattiest loggers at WARN. */

@@ -37,7 +37,8 @@ const RATE = 320;
 const PAGE = Math.ceil(RATE / 4);
 /** How long a killed node stays down, and a paused one paused. */
 const DOWN_MS = 65_000;
-const BROKER_PAUSE_MS = 35_000;
+// Past the clients' 30 s request timeout with room for rows to land after it (at 35 s they had 5 s).
+const BROKER_PAUSE_MS = 45_000;
 const NODE_PAUSE_MS = 25_000;
 
 /** Messages the engine has committed (written to Cassandra or dead-lettered), in all. */
@@ -146,7 +147,7 @@ export async function runClusterScenario(t: TestContext, engineName: 'node' | 's
         paused.delete(name);
       },
     );
-  await pause('kafka-3', BROKER_PAUSE_MS, 'kafka-3 paused 35 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT', 'broker SIGSTOP');
+  await pause('kafka-3', BROKER_PAUSE_MS, 'kafka-3 paused 45 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT', 'broker SIGSTOP');
   await pause('cassandra-3', NODE_PAUSE_MS, 'cassandra-3 paused 25 s (longer than the 12 s request timeout and the failure detector), then SIGCONT', 'Cassandra node SIGSTOP');
   if (engineName === 'spark') {
     await fault('Spark worker kill -9', 'spark-worker-1 and its executor killed, restarted after 30 s by `stack up spark-worker-1`', () => killService(config, 'spark-worker-1').then(() => {}), 30_000, () => up('spark-worker-1'));

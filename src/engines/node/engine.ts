@@ -279,7 +279,11 @@ export class NodeEngine {
     const written = [...rows.values()];
     for (let attempt = 0; ; attempt++) {
       try {
-        await Promise.all([this.#writer!.writeBatch(written, batch.encoding), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]);
+        await withDeadline(
+          Promise.all([this.#writer!.writeBatch(written, batch.encoding), sendDeadLetters(this.#dlq!, this.#config.dlqTopic, bad)]),
+          BATCH_ATTEMPT_MS,
+          `the batch of ${batch.size} was not acknowledged within ${BATCH_ATTEMPT_MS / 1000} s`,
+        );
         break;
       } catch (error) {
         if (this.#stopping && attempt >= 2) throw error;
@@ -287,6 +291,9 @@ export class NodeEngine {
         metrics.retries.labels('node').inc();
         const delay = Math.min(10_000, 250 * 2 ** attempt);
         this.#log.warn(`node engine: batch of ${batch.size} failed (${describeError(error)}); retrying in ${delay} ms`);
+        // A DLQ send that failed or hung may hold metadata of a broker that is gone
+        // (the cluster suite saw one never settle): the next attempt gets a fresh producer.
+        if (bad.length > 0) this.#renewDeadLetterProducer();
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -314,6 +321,13 @@ export class NodeEngine {
     for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
   }
 
+  #renewDeadLetterProducer(): void {
+    const old = this.#dlq;
+    this.#dlq = createRecordProducer(this.#config, `${this.#clientId}-dlq`);
+    // Not awaited: a producer stuck on a dead broker may not close promptly.
+    void old?.close().catch(() => {});
+  }
+
   /** Commits the offset after the last message of each partition in the batch. */
   async #commit(last: Map<number, RawMessage>): Promise<void> {
     await Promise.all(Array.from(last.values(), (m) => m.commit()));
@@ -325,6 +339,24 @@ export class NodeEngine {
     this.#log.error(`node engine: ${describeError(error)}`);
     void this.stop();
   }
+}
+
+/**
+ * How long one attempt at a batch (its rows written, its dead letters
+ * acknowledged) may take before it is given up and tried again. The writes
+ * are upserts and the dead letters at-least-once, so an attempt that
+ * finishes late does no harm; one that never finishes would hold back every
+ * later commit.
+ */
+const BATCH_ATTEMPT_MS = 60_000;
+
+/** `work`, or a rejection with `message` once `ms` pass (the work itself goes on). */
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UserstreamError(ErrorCodes.TIMEOUT, message, { canRetry: true })), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/config/load.ts';
 import { ringTokens, cassandraConfigYaml, cassandraJvmArgs } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, clusterReplication } from '../../../src/stack/kafka-recipe.ts';
 import { localStackClientConfig, stackServices } from '../../../src/stack/index.ts';
-import { connectConf } from '../../../src/stack/spark-recipe.ts';
+import { connectConf, javaOptions } from '../../../src/stack/spark-recipe.ts';
 
 const cluster = () => loadConfig({ cluster: true }, {});
 
@@ -93,4 +93,15 @@ test('the Connect server on several workers: one executor on each, and queries w
   assert.equal(conf['spark.scheduler.minRegisteredResourcesRatio'], '1.0');
   const one = connectConf(t, { executorMemoryMb: 1024, cores: 2, warehouseDir: '/w', localDir: '/l', executorLog4jFile: '/x', workers: { count: 1, cores: 2 } });
   assert.equal(one['spark.executor.cores'], undefined);
+});
+
+test('the executors start with the Cassandra driver settings the connector has no option for, each -D quoted once', () => {
+  const t = { host: '127.0.0.1', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
+  const options = String(connectConf(t, { executorMemoryMb: 1024, cores: 2, warehouseDir: '/w', localDir: '/l', executorLog4jFile: '/x y', workers: { count: 2, cores: 1 } })['spark.executor.extraJavaOptions']);
+  assert.match(options, /^'-Dlog4j\.configurationFile=file:\/x y' /);
+  assert.match(options, / '-Ddatastax-java-driver\.advanced\.speculative-execution-policy\.class=ConstantSpeculativeExecutionPolicy' /);
+  assert.match(options, / '-Ddatastax-java-driver\.basic\.request\.default-idempotence=true' /);
+  assert.match(options, / '-Ddatastax-java-driver\.advanced\.prepared-statements\.prepare-on-all-nodes=false' /);
+  // A quote inside a value closes the quoting, is escaped, and opens it again (Spark splits the value like a shell).
+  assert.equal(javaOptions({ a: "it's", b: '1 s' }), `'-Da=it'\\''s' '-Db=1 s'`);
 });
