@@ -302,7 +302,10 @@ export class NodeEngine {
     // messages, are not committed.
     await before;
     try {
-      await this.#commit(batch.last);
+      // Bounded: a commit sent on a consumer that a reconnect closed, or to a
+      // coordinator that died, may never settle, and every later batch waits
+      // for this one (the cluster suite saw the engine stop for good so).
+      await withDeadline(this.#commit(batch.last), COMMIT_MS, `the commit was not acknowledged within ${COMMIT_MS / 1000} s`);
     } catch (error) {
       // The rows are written; an offset that cannot be committed (a rebalance
       // moved the partition, the coordinator restarted) only means these
@@ -350,8 +353,11 @@ export class NodeEngine {
  */
 const BATCH_ATTEMPT_MS = 60_000;
 
+/** How long a batch's offset commit may take; past it the batch counts as not committed (delivered again). */
+const COMMIT_MS = 30_000;
+
 /** `work`, or a rejection with `message` once `ms` pass (the work itself goes on). */
-function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new UserstreamError(ErrorCodes.TIMEOUT, message, { canRetry: true })), ms);
