@@ -8,6 +8,7 @@ import { connectCassandra } from '../../src/cassandra/session.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/options.ts';
 import { Admin } from '@platformatic/kafka';
+import { endOffsets } from '../../src/kafka/admin.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 
 /**
@@ -73,6 +74,18 @@ export interface DlqEntry {
 }
 
 /** Reads `count` messages of a topic from the beginning with a throwaway group. */
+/**
+ * Every message a topic holds now (up to its end offsets). Dead letters are
+ * at least once: a batch whose commit failed is dead-lettered again when it
+ * is delivered again, so the first N messages of a DLQ need not be N
+ * distinct ones.
+ */
+export async function readWholeTopic(config: Config, topic: string, timeoutMs = 60_000): Promise<DlqEntry[]> {
+  let total = 0n;
+  for (const end of (await endOffsets(config, topic)).values()) total += end;
+  return readTopic(config, topic, Number(total), timeoutMs);
+}
+
 export async function readTopic(config: Config, topic: string, count: number, timeoutMs = 30_000): Promise<DlqEntry[]> {
   const consumer = new Consumer({
     clientId: 'it-reader',

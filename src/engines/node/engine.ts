@@ -62,6 +62,8 @@ export class NodeEngine {
   readonly #lingerMs: number;
   readonly #kafkaOutageMs: number;
   #reconnecting = false;
+  /** Which consumer the batches come from: a reconnect replaces it, and a batch of the old one cannot be committed. */
+  #generation = 0;
   #client: cassandra.Client | undefined;
   #writer: CassandraWriter | undefined;
   #dlq: RecordProducer | undefined;
@@ -147,6 +149,7 @@ export class NodeEngine {
   async #reconnect(error: Error, from: RawStream): Promise<void> {
     if (this.#stopping || this.#reconnecting || from !== this.#stream) return;
     this.#reconnecting = true;
+    this.#generation++;
     const c = this.#config;
     this.#log.warn(`node engine: lost Kafka (${describeError(error)}); subscribing again; uncommitted messages will be delivered again`);
     from.removeAllListeners('data');
@@ -269,12 +272,12 @@ export class NodeEngine {
     metrics.consumed.labels('node').inc(batch.size);
     const before = this.#tail;
     this.#flushing++;
-    const done = this.#flush(batch, before).finally(() => this.#flushing--);
+    const done = this.#flush(batch, before, this.#generation).finally(() => this.#flushing--);
     this.#tail = done;
     return done;
   }
 
-  async #flush(batch: Batch, before: Promise<void>): Promise<void> {
+  async #flush(batch: Batch, before: Promise<void>, generation: number): Promise<void> {
     const { rows, bad } = batch;
     const written = [...rows.values()];
     for (let attempt = 0; ; attempt++) {
@@ -301,6 +304,14 @@ export class NodeEngine {
     // failed rejects here, and this batch's offsets, which are past its
     // messages, are not committed.
     await before;
+    if (generation !== this.#generation) {
+      // Its consumer was closed by a reconnect: a commit through it fails or
+      // never answers (the cluster suite waited 30 s on each), and the new
+      // consumer starts from the committed offsets, so these messages come
+      // again and are upserted again.
+      this.#log.warn(`node engine: not committing a batch of ${batch.size} read before Kafka was lost; its messages will be re-delivered`);
+      return;
+    }
     try {
       // Bounded: a commit sent on a consumer that a reconnect closed, or to a
       // coordinator that died, may never settle, and every later batch waits
