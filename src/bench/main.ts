@@ -3,7 +3,7 @@
  * pipeline on the real local stack, for each engine, with the ceilings of
  * the same machine beside them. See docs/BENCHMARKS.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,18 +17,20 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/options.ts';
 import { type EngineName, checkEngine } from '../engines/index.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
-import { deleteTopicsWithPrefix, endOffsets, ensureTopics } from '../kafka/admin.ts';
+import { Admin } from '@platformatic/kafka';
+import { committedOffsets, deleteTopicsWithPrefix, endOffsets, ensureTopics } from '../kafka/admin.ts';
+import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { stackPaths } from '../stack/paths.ts';
-import { readRunInfo } from '../stack/process.ts';
+import { isOurs, readRunInfo } from '../stack/process.ts';
 import { type Child, CLI, runCli, startChild, stopChild, succeeded } from './children.ts';
-import { ProcSampler, findPids } from './proc.ts';
-import { type BenchResult, type PhaseResult, goals, renderMarkdown, replaceBetweenMarkers } from './report.ts';
-import { type LandedRow, latenciesIn, latencySummary, perSecondSeries, slope, throughputIn } from './stats.ts';
+import { ProcSampler, findPids, machineCpu } from './proc.ts';
+import { type BenchResult, CLUSTER_MARKERS, type PhaseResult, goals, renderClusterMarkdown, renderMarkdown, replaceBetweenMarkers } from './report.ts';
+import { type LandedRow, busyShare, latenciesIn, latencySummary, perSecondSeries, slope, throughputIn } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ENGINE_CHILD = new URL('./engine-child.ts', import.meta.url).pathname;
 const RAW_WRITER = new URL('./raw-writer.ts', import.meta.url).pathname;
-import type { RawWriteResult } from './raw-writer.ts';
+import type { RawWriteResult, RawWriterArgs } from './raw-writer.ts';
 
 interface BenchOptions {
   engines: EngineName[];
@@ -44,6 +46,12 @@ interface BenchOptions {
   out: string;
   docs: boolean;
   keep?: string;
+  /** Scale-out on the local cluster instead of the single-node phases. */
+  cluster: boolean;
+  /** --cluster: node engine instances in one group, one drain each. */
+  nodeInstances: number[];
+  /** --cluster: Spark workers, one drain each. */
+  sparkWorkers: number[];
 }
 
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -72,17 +80,35 @@ function parseArgs(argv: string[]): BenchOptions {
     .option('--out <dir>', 'folder for the JSON results', join(ROOT, 'bench', 'results'))
     .option('--no-docs', 'do not rewrite the table in docs/BENCHMARKS.md')
     .option('--keep <json>', "carry the phases of engines this run does not measure (and the soak, when skipped) over from an earlier run's results")
+    .option('--cluster', 'scale-out on the local cluster (stack up --cluster): the raw Cassandra ceiling on the ring, then each engine draining a backlog at each size below')
+    .option('--node-instances <list>', '--cluster: node engine instances in one consumer group, comma-separated', '1,2,3')
+    .option('--spark-workers <list>', '--cluster: Spark workers (one executor each), comma-separated', '1,2')
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; cassandraWarmup: number; smoke?: boolean; out: string; docs: boolean; keep?: string }>();
+  const o = program.opts<{
+    engines: string; rates: string; max: boolean; duration: number; warmup: number; soakMinutes: number; rawConcurrency: number; cassandraWarmup: number; smoke?: boolean; out: string;
+    docs: boolean; keep?: string; cluster?: boolean; nodeInstances: string; sparkWorkers: string;
+  }>();
   const smoke = o.smoke === true;
-  const rates = o.rates.split(',').filter(Boolean).map((r) => positive('--rates')(r));
+  const list = (flag: string, v: string) => v.split(',').filter(Boolean).map((r) => positive(flag)(r));
+  const whole = (flag: string, v: string) =>
+    list(flag, v).map((n) => {
+      if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes whole numbers`);
+      return n;
+    });
+  const rates = list('--rates', o.rates);
   const engines = o.engines.split(',').filter(Boolean).map(checkEngine);
+  const cluster = { cluster: o.cluster === true, nodeInstances: whole('--node-instances', o.nodeInstances), sparkWorkers: whole('--spark-workers', o.sparkWorkers) };
+  if (cluster.cluster && o.keep) throw new InvalidArgumentError('--keep carries single-node phases; it does not go with --cluster');
   return smoke
-    ? { engines: ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, cassandraWarmup: 1, smoke, out: o.out, docs: false }
+    ? {
+        engines: cluster.cluster ? engines : ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, cassandraWarmup: 1, smoke, out: o.out, docs: false,
+        // On the cluster a drain needs a few seconds more: Spark's first micro-batch on a fresh worker takes that long.
+        ...cluster, ...(cluster.cluster ? { nodeInstances: [1, 2], sparkWorkers: [1], warmup: 5, duration: 8 } : {}),
+      }
     : {
         engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency,
-        cassandraWarmup: o.cassandraWarmup, smoke, out: o.out, docs: o.docs, ...(o.keep ? { keep: o.keep } : {}),
+        cassandraWarmup: o.cassandraWarmup, smoke, out: o.out, docs: o.docs, ...(o.keep ? { keep: o.keep } : {}), ...cluster,
       };
 }
 
@@ -132,14 +158,26 @@ class Bench {
     return readRunInfo(stackPaths(this.config.stackHome).runFile(name))?.pid;
   }
 
-  /** A sampler already tracking the stack's processes that matter for `engine`. */
+  /** The stack's running services named like `pattern` (kafka, or kafka-1 … kafka-3 on the cluster). */
+  runningServices(pattern: RegExp): string[] {
+    const dir = stackPaths(this.config.stackHome).runDir;
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir);
+    } catch {}
+    return files
+      .map((f) => f.replace(/\.json$/, ''))
+      .filter((name) => pattern.test(name) && isOurs(readRunInfo(stackPaths(this.config.stackHome).runFile(name))))
+      .sort();
+  }
+
+  /** A sampler already tracking the stack's processes that matter for `engine`: every broker and Cassandra node, and Spark's. */
   sampler(engine?: EngineName): ProcSampler {
     const s = new ProcSampler(1000);
     s.track('source', this.source?.pid);
-    s.track('kafka', this.servicePid('kafka'));
-    s.track('cassandra', this.servicePid('cassandra'));
+    for (const name of this.runningServices(/^(kafka|cassandra)(-\d+)?$/)) s.track(name, this.servicePid(name));
     if (engine === 'spark') {
-      s.track('spark-connect', this.servicePid('spark-connect'));
+      for (const name of this.runningServices(/^spark-(connect|master|worker(-\d+)?)$/)) s.track(name, this.servicePid(name));
       findPids('CoarseGrainedExecutorBackend').forEach((pid, i) => s.track(`spark-executor${i === 0 ? '' : `-${i}`}`, pid));
     }
     return s;
@@ -217,8 +255,10 @@ class Bench {
 
   /** The raw writer in its own process, for `seconds` (the first `warmup` of them not measured). */
   async rawWriter(keyspace: string, rowsPerRequest: number, seconds: number, warmup: number, sampler?: ProcSampler): Promise<{ reported: RawWriteResult; processes: PhaseResult['processes'] }> {
-    const args = {
+    // The engines' consistency and keyspace replication: on the ring, the same quorum writes.
+    const args: RawWriterArgs = {
       cassandraHosts: this.config.cassandraHosts, cassandraDc: this.config.cassandraDc, keyspace, table: this.config.table,
+      writeConsistency: this.config.writeConsistency, keyspaceReplication: this.config.keyspaceReplication,
       duration: seconds, warmup, concurrency: this.opts.rawConcurrency, rowsPerRequest,
     };
     const writer = startChild('writer', RAW_WRITER, [JSON.stringify(args)]);
@@ -251,14 +291,16 @@ class Bench {
     await this.dropLater(keyspace);
     const seconds = this.opts.warmup + this.opts.duration;
     say(`ceiling: raw Cassandra writes, ${rowsPerRequest === 1 ? 'single INSERTs' : `unlogged batches of ${rowsPerRequest} rows`}, ${this.opts.rawConcurrency} requests in flight, ${seconds} s`);
+    const cpuFrom = machineCpu();
     const { reported, processes } = await this.rawWriter(keyspace, rowsPerRequest, seconds, this.opts.warmup, this.sampler());
+    const machineBusy = busyShare(cpuFrom, machineCpu());
     // Counted by the writer (its writes after the warm-up); Cassandra's own count checks that each is a row.
     const landed = await countRows(this.cassandra, { ...this.config, keyspace });
     await this.drop(keyspace);
     const steady = { rows: reported.steadyWritten, seconds: reported.steadySeconds, perSecond: reported.steadyWritten / reported.steadySeconds };
     this.phases.push({
       phase: `ceiling:cassandra:${variant}`, offeredRate: 0, rowsPerRequest, produced: reported.written, landed, steady,
-      latencyMs: reported.latencyMs, processes, perSecond: [],
+      latencyMs: reported.latencyMs, processes, perSecond: [], machineBusy,
     });
     say(`  ${Math.round(steady.perSecond)} rows/s (${landed} rows)${reported.retried > 0 ? `; ${reported.retried} requests failed and were sent again` : ''}`);
   }
@@ -346,52 +388,91 @@ class Bench {
   /**
    * The engine's capacity: a backlog is produced first (the producer alone,
    * unthrottled), then the engine drains it alone for warm-up + duration
-   * seconds. Rows per second come from the engine's written count after the
+   * seconds from its first rows written. Rows per second come from the engine's written count after the
    * warm-up; Cassandra's count afterwards must hold at least that many rows.
+   * With `instances`, that many node engine processes in one consumer
+   * group, and the count is the group's committed offsets, sampled every
+   * second: the instances' own counts would add up the messages a rebalance
+   * delivers twice. `sparkWorkers` only labels the phase (the caller sized
+   * the Spark cluster).
    */
-  async drainPhase(engine: EngineName): Promise<void> {
-    const names = this.names(`${engine}_drain`);
+  async drainPhase(engine: EngineName, scale: { instances?: number; sparkWorkers?: number } = {}): Promise<void> {
+    const instances = scale.instances ?? 1;
+    const tag = scale.sparkWorkers !== undefined ? `_w${scale.sparkWorkers}` : scale.instances !== undefined ? `_x${instances}` : '';
+    const names = this.names(`${engine}_drain${tag}`);
     await this.dropLater(names.keyspace);
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const seconds = this.opts.warmup + this.opts.duration;
     // Enough for an engine as fast as the producer to stay busy for the whole window.
     const backlogSeconds = Math.ceil(seconds * 1.25);
-    say(`${engine} engine draining a backlog: producing for ${backlogSeconds} s first`);
+    const what = `${engine} engine${instances > 1 ? ` × ${instances}` : ''}${scale.sparkWorkers !== undefined ? ` on ${scale.sparkWorkers} Spark worker(s)` : ''}`;
+    say(`${what} draining a backlog: producing for ${backlogSeconds} s first`);
     await succeeded(this.ingest(names.topic, 0, backlogSeconds));
     const produced = await this.produced(names.topic);
-    say(`  ${produced} records waiting; the ${engine} engine drains them for ${seconds} s`);
-    const { child: engineChild, stats, series } = await this.startEngine(engine, names);
+    say(`  ${produced} records waiting; the ${what} drain${instances > 1 ? '' : 's'} them for ${seconds} s`);
+    const engines: Awaited<ReturnType<Bench['startEngine']>>[] = [];
     let processes;
-    const readyAt = Date.now();
+    let machineBusy = 0;
+    let readyAt: number;
+    // A group: what it has committed, every second.
+    const group = engine === 'node' && scale.instances !== undefined ? { series: [] as [number, number][], admin: new Admin({ ...baseKafkaOptions(this.config, `bench-${this.run}-offsets`), timeout: 5000 }), on: true } : undefined;
+    const groupSampler = (async () => {
+      while (group?.on) {
+        const done = await committedOffsets(group.admin, names.groupId, names.topic).catch(() => undefined);
+        if (done) group.series.push([Date.now(), Number([...done.values()].reduce((a, b) => a + b, 0n))]);
+        await sleep(1000);
+      }
+    })();
     try {
-      const sampler = this.sampler(engine);
-      sampler.track('engine', engineChild.pid, { born: true });
-      sampler.start();
-      const until = readyAt + seconds * 1000;
-      while (Date.now() < until && stats().written < produced) {
-        if (engineChild.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
+      // Started one after the other, each ready (in the group) before the next; the window starts when all are.
+      for (let i = 0; i < instances; i++) engines.push(await this.startEngine(engine, names));
+      const written = () => (group ? (group.series.at(-1)?.[1] ?? 0) : engines[0]!.stats().written);
+      // The window starts at the first rows written, not at subscription: the
+      // capacity, not the start-up (Spark's first micro-batch on a Connect
+      // server just started takes seconds).
+      for (const until = Date.now() + 120_000; written() === 0 && Date.now() < until; ) {
+        for (const e of engines) if (e.child.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${e.child.stderrTail()}`);
         await sleep(250);
       }
+      readyAt = Date.now();
+      const sampler = this.sampler(engine);
+      engines.forEach((e, i) => sampler.track(instances > 1 ? `engine-${i + 1}` : 'engine', e.child.pid, { born: true }));
+      sampler.start();
+      const until = readyAt + seconds * 1000;
+      let cpuFrom: ReturnType<typeof machineCpu> | undefined;
+      while (Date.now() < until && written() < produced) {
+        for (const e of engines) if (e.child.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${e.child.stderrTail()}`);
+        if (!cpuFrom && Date.now() >= readyAt + this.opts.warmup * 1000) cpuFrom = machineCpu();
+        await sleep(250);
+      }
+      if (cpuFrom) machineBusy = busyShare(cpuFrom, machineCpu());
       processes = sampler.stop();
     } finally {
-      await stopChild(engineChild);
+      if (group) group.on = false;
+      await groupSampler;
+      await group?.admin.close().catch(() => {});
+      for (const e of engines) await stopChild(e.child);
     }
+    const series = group ? group.series : engines[0]!.series;
     const from = readyAt + this.opts.warmup * 1000;
     const inWindow = series.filter(([t]) => t >= from);
     const first = inWindow[0];
     const last = inWindow[inWindow.length - 1];
-    if (!first || !last || last[0] - first[0] < 1000) throw new Error(`bench: the ${engine} engine reported too little while draining`);
+    if (!first || !last || last[0] - first[0] < 1000) throw new Error(`bench: the ${what} reported too little while draining`);
     const rows = last[1] - first[1];
     const drain = { rows, seconds: (last[0] - first[0]) / 1000, perSecond: (rows * 1000) / (last[0] - first[0]) };
     const landed = await countRows(this.cassandra, { ...this.config, keyspace: names.keyspace });
     await this.drop(names.keyspace);
-    if (landed < last[1]) throw new Error(`bench: the ${engine} engine reported ${last[1]} written but ${names.keyspace} has ${landed} rows`);
+    if (landed < last[1]) throw new Error(`bench: the ${what} ${group ? 'committed' : 'reported written'} ${last[1]} but ${names.keyspace} has ${landed} rows`);
     if (last[1] === produced && rows < drain.seconds * 1000) say('  (the backlog ran out early; the window is shorter)');
     this.phases.push({
       phase: 'drain', engine, offeredRate: 0, produced, landed, steady: drain, drain, processes,
       perSecond: series.map(([, w], i) => (i === 0 ? w : w - series[i - 1]![1])),
+      ...(scale.instances !== undefined ? { instances } : {}),
+      ...(scale.sparkWorkers !== undefined ? { sparkWorkers: scale.sparkWorkers } : {}),
+      machineBusy,
     });
-    say(`  drained ${Math.round(drain.perSecond)} rows/s over ${drain.seconds.toFixed(0)} s (${landed} rows)`);
+    say(`  drained ${Math.round(drain.perSecond)} rows/s over ${drain.seconds.toFixed(0)} s (${landed} rows), the machine's cores ${Math.round(machineBusy * 100)}% busy`);
   }
 
   async soak(): Promise<void> {
@@ -495,8 +576,47 @@ export function carried(opts: Pick<BenchOptions, 'keep' | 'engines' | 'soakMinut
   return [...engines, ...ceilings];
 }
 
+/** Stops the source, drops what the run left in Cassandra and Kafka, and closes the session. */
+async function cleanUp(bench: Bench): Promise<void> {
+  if (bench.source) await stopChild(bench.source);
+  for (const c of bench.cleanup) await c();
+  // The run's topics hold millions of records (gigabytes on disk).
+  await deleteTopicsWithPrefix(bench.config, bench.names('').topic).catch((error: Error) => say(`could not delete the run's topics: ${error.message}`));
+  await bench.cassandra.shutdown();
+}
+
+/** What every results file says about its run: when, the machine, the versions. */
+function runFacts(startedAt: string, opts: BenchOptions, config: Config): Pick<BenchResult, 'startedAt' | 'finishedAt' | 'smoke' | 'machine' | 'versions'> {
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    smoke: opts.smoke,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? '?', memoryGb: totalmem() / 2 ** 30, kernel: release() },
+    versions: versions(config),
+  };
+}
+
+/** Writes the results file and, unless told not to, the table between `markers` in docs/BENCHMARKS.md; prints the markdown. */
+function publish(result: BenchResult, opts: BenchOptions, markdown: string, markers?: { begin: string; end: string }, suffix = ''): void {
+  mkdirSync(opts.out, { recursive: true });
+  const file = join(opts.out, resultsFile(result.startedAt, opts.smoke).replace(/\.json$/, `${suffix}.json`));
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  say(`results: ${file}`);
+  if (opts.docs) {
+    const docPath = join(ROOT, 'docs', 'BENCHMARKS.md');
+    let doc = '# Benchmarks\n';
+    try {
+      doc = readFileSync(docPath, 'utf8');
+    } catch {}
+    writeFileSync(docPath, replaceBetweenMarkers(doc, markdown, markers));
+    say(`table: ${docPath}`);
+  }
+  process.stdout.write(`${markdown}\n`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const opts = parseArgs(argv);
+  if (opts.cluster) return clusterMain(opts);
   const config = loadConfig({}, process.env);
   const startedAt = new Date().toISOString();
   const services = opts.engines.includes('spark') ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
@@ -520,19 +640,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (opts.soakMinutes > 0 && opts.engines.includes('node')) await bench.soak();
   } finally {
-    if (bench.source) await stopChild(bench.source);
-    for (const c of bench.cleanup) await c();
-    // The run's topics hold millions of records (gigabytes on disk).
-    await deleteTopicsWithPrefix(config, bench.names('').topic).catch((error: Error) => say(`could not delete the run's topics: ${error.message}`));
-    await bench.cassandra.shutdown();
+    await cleanUp(bench);
   }
 
   const result: BenchResult = {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    smoke: opts.smoke,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? '?', memoryGb: totalmem() / 2 ** 30, kernel: release() },
-    versions: versions(config),
+    ...runFacts(startedAt, opts, config),
     settings: {
       partitions: config.partitions,
       'engine concurrency': config.concurrency,
@@ -543,23 +655,75 @@ export async function main(argv: string[]): Promise<number> {
     },
     phases: [...bench.phases, ...carried(opts)],
   };
-  mkdirSync(opts.out, { recursive: true });
-  const file = join(opts.out, resultsFile(startedAt, opts.smoke));
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  say(`results: ${file}`);
-  const markdown = renderMarkdown(result);
-  if (opts.docs) {
-    const docPath = join(ROOT, 'docs', 'BENCHMARKS.md');
-    let doc = '# Benchmarks\n';
-    try {
-      doc = readFileSync(docPath, 'utf8');
-    } catch {}
-    writeFileSync(docPath, replaceBetweenMarkers(doc, markdown));
-    say(`table: ${docPath}`);
-  }
-  process.stdout.write(`${markdown}\n`);
+  publish(result, opts, renderMarkdown(result));
   for (const g of goals(result)) say(`goal: ${g.goal} ${g.target}: ${g.measured}${g.met === false ? ' — NOT MET' : ''}`);
   return 0;
+}
+
+/**
+ * `npm run bench -- --cluster`: scale-out on the local cluster. The raw
+ * Cassandra ceiling on the ring (the engines' consistency and replication),
+ * then the node engine draining a backlog with 1, 2, 3 instances in one
+ * group, and the Spark engine with 1 and 2 workers (the Connect server
+ * restarted for each size, so its executors are on exactly those workers).
+ * Every phase records how busy the machine's cores were: where they are
+ * all busy, more instances cannot go faster here, whatever the design.
+ */
+async function clusterMain(opts: BenchOptions): Promise<number> {
+  // This process, the engines and the CLI it starts all default to the cluster's addresses.
+  process.env.USERSTREAM_CLUSTER = 'true';
+  const config = loadConfig({}, process.env);
+  const startedAt = new Date().toISOString();
+  say(`starting the local cluster: ${config.kafkaNodes} brokers, ${config.cassandraNodes} Cassandra nodes, ${config.sparkWorkers} Spark workers`);
+  if ((await runCli(['stack', 'up'])) !== 0) throw new Error('bench: the local cluster did not start');
+  const tooMany = opts.nodeInstances.filter((n) => n > config.partitions);
+  if (tooMany.length > 0) say(`note: the topics have ${config.partitions} partitions; instances beyond that (${tooMany.join(', ')}) stand idle in the group`);
+
+  const bench = new Bench(config, opts);
+  bench.cassandra = await connectCassandra(config);
+  let resized = false;
+  try {
+    await bench.startSource();
+    await bench.warmCassandra();
+    await bench.cassandraCeiling(DEFAULT_ROWS_PER_REQUEST);
+    if (opts.engines.includes('node')) for (const n of opts.nodeInstances) await bench.drainPhase('node', { instances: n });
+    if (opts.engines.includes('spark')) {
+      for (const w of opts.sparkWorkers) {
+        resized = true;
+        await sizeSpark(bench, w);
+        await bench.drainPhase('spark', { sparkWorkers: w });
+      }
+    }
+  } finally {
+    await cleanUp(bench);
+    // Leave the cluster as `stack up --cluster` makes it.
+    if (resized) await sizeSpark(bench, config.sparkWorkers).catch((error: Error) => say(`could not restore the Spark cluster: ${error.message}`));
+  }
+
+  const result: BenchResult = {
+    ...runFacts(startedAt, opts, config),
+    settings: {
+      cluster: `${config.kafkaNodes} Kafka brokers, ${config.cassandraNodes} Cassandra nodes, Spark workers as below`,
+      partitions: config.partitions,
+      'topic replication': config.replicationFactor === 'auto' ? `auto (${config.kafkaNodes >= 3 ? 3 : 1} here)` : String(config.replicationFactor),
+      'keyspace replication': config.keyspaceReplication === 'auto' ? `auto (${config.cassandraNodes >= 3 ? 3 : 1} here)` : String(config.keyspaceReplication),
+      'write consistency': config.writeConsistency ?? 'LOCAL_QUORUM',
+      'engine concurrency': config.concurrency,
+      'raw writer requests in flight': opts.rawConcurrency,
+      'seconds per phase': `${opts.warmup} warm-up + ${opts.duration}`,
+    },
+    phases: bench.phases,
+  };
+  publish(result, opts, renderClusterMarkdown(result), CLUSTER_MARKERS, '-cluster');
+  return 0;
+}
+
+/** The Spark cluster with `workers` workers: workers above that stopped, the Connect server started again for that size. */
+async function sizeSpark(bench: Bench, workers: number): Promise<void> {
+  const extra = bench.runningServices(/^spark-worker-\d+$/).filter((n) => Number(n.split('-').pop()) > workers);
+  say(`Spark on ${workers} worker(s): restarting the Connect server${extra.length > 0 ? `, stopping ${extra.join(', ')}` : ''}`);
+  if ((await runCli(['stack', 'down', 'spark-connect', ...extra])) !== 0) throw new Error('bench: could not stop the Spark Connect server');
+  if ((await runCli(['stack', 'up', '--spark-workers', String(workers)])) !== 0) throw new Error(`bench: the Spark cluster did not start with ${workers} worker(s)`);
 }
 
 if (import.meta.main) {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { type ProcSample, type ProcUsage, parseProc, procUsage } from './stats.ts';
+import { type ProcSample, type ProcUsage, parseProc, parseProcStat, procUsage } from './stats.ts';
 
 function clockTicks(): number {
   try {
@@ -20,6 +20,11 @@ export function sampleProc(pid: number): ProcSample | undefined {
   } catch {
     return undefined; // gone
   }
+}
+
+/** The machine's CPU ticks so far (all cores), for the share of the machine a phase kept busy. */
+export function machineCpu(): { busy: number; total: number } {
+  return parseProcStat(readFileSync('/proc/stat', 'utf8'));
 }
 
 /** Pids whose command line contains `needle` (e.g. Spark's executor class). */

@@ -21,7 +21,7 @@ import { RECORD_FIELDS, type UserRecord } from '../record/record.ts';
 import { generateUsers } from '../source/builtin/index.ts';
 import { type LatencySummary, latencySummary } from './stats.ts';
 
-export type RawWriterArgs = Pick<Config, 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table'> & {
+export type RawWriterArgs = Pick<Config, 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table'> & Partial<Pick<Config, 'writeConsistency' | 'keyspaceReplication'>> & {
   duration: number;
   /** Seconds before request latencies are sampled. */
   warmup: number;

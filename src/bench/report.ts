@@ -22,6 +22,12 @@ export interface PhaseResult {
   processes: Record<string, ProcUsage>;
   /** Rows written in each second from the start of the phase. */
   perSecond: number[];
+  /** `--cluster`: node engine processes in one consumer group. */
+  instances?: number;
+  /** `--cluster`: Spark workers the engine's executors ran on. */
+  sparkWorkers?: number;
+  /** The share of all the machine's cores busy over the measured window (0–1), whoever used them. */
+  machineBusy?: number;
   /** Measured in an earlier run (its start time) and carried into this one's table with `--keep`. */
   carriedFrom?: string;
   /** `soak` only: the engine's resident memory over the run. */
@@ -194,20 +200,90 @@ export function renderMarkdown(result: BenchResult): string {
   return lines.join('\n');
 }
 
-/** The processes that are the engine: the node process, or Spark's driver (Connect server) and executors. */
+/** The processes that are the engine: the node process(es), or Spark's driver (Connect server) and executors. */
 export function engineProcesses(p: PhaseResult): ProcUsage[] {
   return Object.entries(p.processes)
-    .filter(([name]) => name === 'engine' || name === 'spark-connect' || name.startsWith('spark-executor'))
+    .filter(([name]) => name === 'engine' || name.startsWith('engine-') || name === 'spark-connect' || name.startsWith('spark-executor'))
     .map(([, u]) => u);
+}
+
+/** Cores a group of processes used: every broker, every Cassandra node, the Spark daemons. */
+function coresOf(p: PhaseResult, prefix: string): number {
+  return Object.entries(p.processes)
+    .filter(([name]) => name === prefix || name.startsWith(`${prefix}-`))
+    .reduce((sum, [, u]) => sum + u.cores, 0);
+}
+
+/**
+ * The scale-out table (`npm run bench -- --cluster`): each engine's drain
+ * rate at each size, as a ratio to its one-instance (one-worker) rate and to
+ * the raw ceiling on the same ring, with where the CPU went and how busy
+ * the machine was: a size that finds every core busy is limited by the
+ * machine, not by the design.
+ */
+export function renderClusterMarkdown(result: BenchResult): string {
+  const m = result.machine;
+  const raw = ceiling(result, 'cassandra');
+  const lines: string[] = [
+    `Run of ${runName(result.startedAt)} UTC${result.smoke ? ' (smoke: too short to quote)' : ''}, ${m.cpus} × ${m.model}, ${fmt(m.memoryGb)} GB, Linux ${m.kernel}.`,
+    '',
+    `Versions: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Settings: ${Object.entries(result.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    'Each engine drains a backlog alone (rows per second after the warm-up); "× one" is the ratio to the same engine with one instance',
+    '(Spark: one worker), "÷ raw" to the raw Cassandra ceiling on the same ring at the same consistency. CPU in cores averaged over the phase;',
+    `"machine busy" is the share of all ${m.cpus} cores in use, whoever used them.`,
+    '',
+    '| measurement | rows/s | × one | ÷ raw | machine busy | engine CPU | Kafka CPU (all brokers) | Cassandra CPU (all nodes) | Spark daemons CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const busy = (p: PhaseResult) => (p.machineBusy === undefined ? '—' : `${fmt(p.machineBusy * 100)}%`);
+  if (raw) {
+    lines.push(
+      `| raw Cassandra writes, unlogged batches of ${raw.rowsPerRequest ?? 1} rows per replica set | ${fmt(raw.steady.perSecond)} | — | 100% | ${busy(raw)} | ${fmt(raw.processes.writer?.cores, 2)} (the writer) | — | ${fmt(coresOf(raw, 'cassandra'), 2)} | — |`,
+    );
+  }
+  const drains = result.phases.filter((p) => p.engine && p.phase === 'drain');
+  for (const engine of ['node', 'spark'] as const) {
+    const mine = drains.filter((p) => p.engine === engine);
+    const size = (p: PhaseResult) => (engine === 'node' ? (p.instances ?? 1) : (p.sparkWorkers ?? 1));
+    const one = mine.find((p) => size(p) === 1);
+    for (const p of mine) {
+      const label = engine === 'node' ? `node engine × ${size(p)} (one group)` : `Spark engine, ${size(p)} worker${size(p) === 1 ? '' : 's'}`;
+      const spark = coresOf(p, 'spark-master') + coresOf(p, 'spark-worker');
+      lines.push(
+        `| ${label} | ${fmt(capacity(p))} | ${one ? fmt(capacity(p) / capacity(one), 2) : '—'} | ${raw ? `${fmt((capacity(p) / raw.steady.perSecond) * 100)}%` : '—'} | ${busy(p)} | ` +
+          `${fmt(engineProcesses(p).reduce((s, u) => s + u.cores, 0), 2)} | ${fmt(coresOf(p, 'kafka'), 2)} | ${fmt(coresOf(p, 'cassandra'), 2)} | ${engine === 'spark' ? fmt(spark, 2) : '—'} |`,
+      );
+    }
+  }
+  const saturated = [raw, ...drains].filter((p): p is PhaseResult => p?.machineBusy !== undefined && p.machineBusy >= 0.9);
+  lines.push(
+    '',
+    saturated.length > 0
+      ? `The machine's cores were at least 90% busy in: ${saturated.map((p) => (p.engine ? `${p.engine} ${p.engine === 'node' ? `× ${p.instances ?? 1}` : `${p.sparkWorkers ?? 1} worker(s)`}` : 'the raw ceiling')).join(', ')}. ` +
+        'There the cores are the limit: adding instances or workers shares the same cores, so a ratio near 1 says nothing against scaling out on a machine with more of them.'
+      : 'No phase kept the cores 90% busy: a ratio below the number of instances there is the design, not the machine.',
+    '',
+    '| phase | process | CPU (cores) | peak RSS MB |',
+    '|---|---|---:|---:|',
+  );
+  for (const p of [raw, ...drains].filter((x): x is PhaseResult => x !== undefined)) {
+    const name = p.engine ? `${p.engine} ${p.engine === 'node' ? `× ${p.instances ?? 1}` : `${p.sparkWorkers ?? 1} worker(s)`}` : 'raw ceiling';
+    for (const [proc, u] of Object.entries(p.processes)) lines.push(`| ${name} | ${proc} | ${fmt(u.cores, 2)} | ${fmt(u.peakRssMb)} |`);
+  }
+  return lines.join('\n');
 }
 
 export const BEGIN = '<!-- bench:begin (written by npm run bench; edit outside the markers) -->';
 export const END = '<!-- bench:end -->';
+export const CLUSTER_MARKERS = { begin: '<!-- bench:cluster:begin (written by npm run bench -- --cluster; edit outside the markers) -->', end: '<!-- bench:cluster:end -->' };
 
-/** Puts `body` between the markers of `doc`, or appends the markers and body. */
-export function replaceBetweenMarkers(doc: string, body: string): string {
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${BEGIN}\n${body}\n${END}\n`;
-  return `${doc.slice(0, start + BEGIN.length)}\n${body}\n${doc.slice(end)}`;
+/** Puts `body` between the markers of `doc` (the single-node table's unless told), or appends the markers and body. */
+export function replaceBetweenMarkers(doc: string, body: string, markers: { begin: string; end: string } = { begin: BEGIN, end: END }): string {
+  const start = doc.indexOf(markers.begin);
+  const end = doc.indexOf(markers.end);
+  if (start === -1 || end === -1 || end < start) return `${doc.trimEnd()}\n\n${markers.begin}\n${body}\n${markers.end}\n`;
+  return `${doc.slice(0, start + markers.begin.length)}\n${body}\n${doc.slice(end)}`;
 }

@@ -158,3 +158,20 @@ export function parseProc(stat: string, status: string): { cpuTicks: number; rss
   };
   return { cpuTicks, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
 }
+
+/** The whole machine's CPU time so far, from the first line of /proc/stat: busy and total ticks of all cores. */
+export function parseProcStat(stat: string): { busy: number; total: number } {
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('no cpu line in /proc/stat');
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The share of all cores busy between two /proc/stat readings (0–1). */
+export function busyShare(from: { busy: number; total: number }, to: { busy: number; total: number }): number {
+  const total = to.total - from.total;
+  return total > 0 ? (to.busy - from.busy) / total : 0;
+}

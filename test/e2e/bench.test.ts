@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BenchResult } from '../../src/bench/report.ts';
-
-const bench = new URL('../../src/bench/main.ts', import.meta.url).pathname;
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bench, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+import { runBench } from '../support/bench.ts';
 
 // The bench's smoke: every phase for a few seconds on the real stack, so
 // `npm run bench` keeps working. It checks what was measured, never how fast.
 test('npm run bench -- --smoke: ceilings and a node engine phase, measured on the real stack', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  const r = await run(['--smoke', '--out', out]);
+  const r = await runBench(['--smoke', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const files = readdirSync(out).filter((f) => f.endsWith('-smoke.json'));
   assert.equal(files.length, 1);

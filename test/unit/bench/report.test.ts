@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEGIN, type BenchResult, END, type PhaseResult, capacity, ceiling, goals, renderMarkdown, replaceBetweenMarkers } from '../../../src/bench/report.ts';
+import { BEGIN, type BenchResult, CLUSTER_MARKERS, END, type PhaseResult, capacity, ceiling, goals, renderClusterMarkdown, renderMarkdown, replaceBetweenMarkers } from '../../../src/bench/report.ts';
 
 const usage = (cores: number, peakRssMb: number) => ({ cores, cpuSeconds: cores * 60, peakRssMb, firstRssMb: peakRssMb, lastRssMb: peakRssMb });
 const phase = (p: Partial<PhaseResult> & { phase: string; perSecond?: number[] }, perSecond: number): PhaseResult => ({
@@ -119,4 +119,30 @@ test('a drain phase is the engine capacity the goal uses; carried phases say whi
   assert.equal(g.met, true); // 20k / 35k = 57%, the drain, not the 15k landed at max
   assert.match(g.measured, /^57%/);
   assert.match(renderMarkdown(withDrain), /\| spark \(run of 2026-11-23 10:00\) \| backlog \| — \| 20,000 \| 57% \|/);
+});
+
+test('the scale-out table: each size against one instance and the raw ceiling on the ring, the CPU by group, and where the cores were the limit', () => {
+  const drain = (perSecond: number) => ({ drain: { rows: perSecond * 60, seconds: 60, perSecond } });
+  const cluster = result([
+    phase({ phase: 'ceiling:cassandra:batched', rowsPerRequest: 10, machineBusy: 0.97, processes: { writer: usage(0.5, 200), 'cassandra-1': usage(0.4, 900), 'cassandra-2': usage(0.4, 900), 'cassandra-3': usage(0.4, 900) } }, 10_000),
+    phase({ phase: 'drain', engine: 'node', instances: 1, machineBusy: 0.8, ...drain(4_000), processes: { engine: usage(0.6, 200), 'kafka-1': usage(0.1, 400), 'kafka-2': usage(0.1, 400), 'cassandra-1': usage(0.3, 900) } }, 4_000),
+    phase({ phase: 'drain', engine: 'node', instances: 2, machineBusy: 0.95, ...drain(6_000), processes: { 'engine-1': usage(0.4, 200), 'engine-2': usage(0.4, 200) } }, 6_000),
+    phase({ phase: 'drain', engine: 'spark', sparkWorkers: 1, machineBusy: 0.7, ...drain(2_000), processes: { 'spark-connect': usage(0.3, 900), 'spark-executor': usage(0.6, 900), 'spark-master': usage(0.05, 200), 'spark-worker-1': usage(0.05, 200) } }, 2_000),
+    phase({ phase: 'drain', engine: 'spark', sparkWorkers: 2, machineBusy: 0.85, ...drain(3_000), processes: {} }, 3_000),
+  ]);
+  const md = renderClusterMarkdown(cluster);
+  assert.match(md, /\| raw Cassandra writes, unlogged batches of 10 rows per replica set \| 10,000 \| — \| 100% \| 97% \| 0\.50 \(the writer\) \| — \| 1\.20 \| — \|/);
+  assert.match(md, /\| node engine × 1 \(one group\) \| 4,000 \| 1\.00 \| 40% \| 80% \| 0\.60 \| 0\.20 \| 0\.30 \| — \|/);
+  // Both instances are the engine; the ratio is to the one-instance drain.
+  assert.match(md, /\| node engine × 2 \(one group\) \| 6,000 \| 1\.50 \| 60% \| 95% \| 0\.80 \|/);
+  assert.match(md, /\| Spark engine, 1 worker \| 2,000 \| 1\.00 \| 20% \| 70% \| 0\.90 \| 0\.00 \| 0\.00 \| 0\.10 \|/);
+  assert.match(md, /\| Spark engine, 2 workers \| 3,000 \| 1\.50 \| 30% \| 85% \|/);
+  assert.match(md, /at least 90% busy in: the raw ceiling, node × 2\. There the cores are the limit/);
+  const calm = renderClusterMarkdown(result([phase({ phase: 'drain', engine: 'node', instances: 1, machineBusy: 0.5, ...drain(1_000) }, 1_000)]));
+  assert.match(calm, /No phase kept the cores 90% busy/);
+  // Its own markers: the single-node table stays as it is.
+  const doc = `# B\n\n${BEGIN}\nsingle\n${END}\n`;
+  const both = replaceBetweenMarkers(doc, 'cluster table', CLUSTER_MARKERS);
+  assert.ok(both.includes(`${BEGIN}\nsingle\n${END}`) && both.includes(`${CLUSTER_MARKERS.begin}\ncluster table\n${CLUSTER_MARKERS.end}`));
+  assert.equal(replaceBetweenMarkers(both, 'again', CLUSTER_MARKERS).split(CLUSTER_MARKERS.begin).length, 2);
 });

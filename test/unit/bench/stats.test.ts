@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  latenciesIn, latencySummary, parseProc, percentile, perSecondSeries, procUsage, slope, throughputIn,
+  busyShare, latenciesIn, latencySummary, parseProc, parseProcStat, percentile, perSecondSeries, procUsage, slope, throughputIn,
 } from '../../../src/bench/stats.ts';
 
 test('percentiles are nearest-rank over sorted values', () => {
@@ -63,4 +63,13 @@ test('/proc parsing survives a command name with spaces and parentheses', () => 
   const stat = '4242 (Main (Thread) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0';
   const status = 'Name:\tjava\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n';
   assert.deepEqual(parseProc(stat, status), { cpuTicks: 300, rssBytes: 1024 * 1024, peakRssBytes: 2048 * 1024 });
+});
+
+test('the machine\'s busy share counts idle and iowait as idle, over every core', () => {
+  const a = parseProcStat('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\n');
+  assert.deepEqual(a, { busy: 150, total: 1000 });
+  const b = parseProcStat('cpu  250 0 100 850 50 0 0 0 0 0\n');
+  assert.equal(busyShare(a, b), 200 / 250);
+  assert.equal(busyShare(a, a), 0);
+  assert.throws(() => parseProcStat('intr 1 2 3'), /no cpu line/);
 });

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { BenchResult } from '../../src/bench/report.ts';
+import { runBench } from '../support/bench.ts';
+
+// The scale-out bench's smoke on the real cluster: every kind of phase for a
+// few seconds, so `npm run bench -- --cluster` keeps working. It checks what
+// was measured, never how fast.
+test('npm run bench -- --cluster --smoke: the ring\'s raw ceiling, two node engines in one group, Spark on one worker; the cluster is left as it was', { timeout: 15 * 60_000 }, async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const r = await runBench(['--cluster', '--smoke', '--out', out]);
+  assert.equal(r.code, 0, r.stderr.slice(-4000));
+  const files = readdirSync(out).filter((f) => f.endsWith('-smoke-cluster.json'));
+  assert.equal(files.length, 1, readdirSync(out).join(', '));
+  const result = JSON.parse(readFileSync(join(out, files[0]!), 'utf8')) as BenchResult;
+
+  const raw = result.phases.find((p) => p.phase === 'ceiling:cassandra:batched')!;
+  assert.equal(raw.landed, raw.produced, 'every raw write is a row');
+  for (const node of ['cassandra-1', 'cassandra-2', 'cassandra-3']) assert.ok(raw.processes[node], `${node} measured`);
+  assert.ok(raw.machineBusy! > 0 && raw.machineBusy! <= 1);
+
+  const drains = result.phases.filter((p) => p.phase === 'drain');
+  const two = drains.find((p) => p.engine === 'node' && p.instances === 2)!;
+  assert.ok(two.processes['engine-1'] && two.processes['engine-2'], 'both instances measured');
+  for (const broker of ['kafka-1', 'kafka-2', 'kafka-3']) assert.ok(two.processes[broker], `${broker} measured`);
+  assert.ok(drains.find((p) => p.engine === 'node' && p.instances === 1));
+  const spark = drains.find((p) => p.engine === 'spark' && p.sparkWorkers === 1)!;
+  assert.ok(spark.processes['spark-worker-1'] && !spark.processes['spark-worker-2'], 'Spark ran on one worker');
+  for (const p of drains) {
+    // Spark counts per micro-batch, and one may outlast a smoke's 8 s window: its rows are in Cassandra all the same.
+    if (p.engine === 'node') assert.ok(p.drain!.rows > 0, `node × ${p.instances} drained rows in its window`);
+    assert.ok(p.landed > 0 && p.landed >= p.drain!.rows, `${p.engine}: Cassandra holds at least what was counted`);
+  }
+  assert.match(r.stdout, /\| node engine × 2 \(one group\) \|/);
+  assert.match(r.stdout, /\| Spark engine, 1 worker \|/);
+
+  // Left as `stack up --cluster` makes it: the second worker and its executor back.
+  const status = await new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, [new URL('../../src/cli/main.ts', import.meta.url).pathname, 'stack', 'status'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, USERSTREAM_CLUSTER: 'true' } });
+    let s = '';
+    child.stdout.on('data', (d) => (s += d));
+    child.on('close', () => resolve(s));
+  });
+  assert.match(status, /spark-worker-2\s+\S+\s+running/, status);
+});
