@@ -45,7 +45,8 @@ function otherTopology(config: Config): ServiceDefinition[] {
     return [...kafkaServices(single), ...cassandraServices(single), ...sparkServices(single)].filter((s) => ['kafka', 'cassandra', 'spark-worker'].includes(s.name) && files.includes(`${s.name}.json`));
   }
   const highest = (system: string) => Math.max(0, ...files.map((f) => new RegExp(`^${system}-(\\d+)\\.json$`).exec(f)).filter((m) => m !== null).map((m) => Number(m![1])));
-  const c = { ...config, cluster: true, kafkaNodes: highest('kafka'), cassandraNodes: highest('cassandra'), sparkWorkers: highest('spark-worker') };
+  // The cluster is always KRaft: a run in ZooKeeper mode still sees (and stops) its nodes.
+  const c = { ...config, cluster: true, kafkaMode: 'kraft' as const, kafkaNodes: highest('kafka'), cassandraNodes: highest('cassandra'), sparkWorkers: highest('spark-worker') };
   return [
     ...(c.kafkaNodes > 0 ? kafkaServices(c) : []),
     ...(c.cassandraNodes > 0 ? cassandraServices(c) : []),

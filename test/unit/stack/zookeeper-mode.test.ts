@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../src/config/load.ts';
 import { UserstreamError } from '../../../src/errors.ts';
@@ -95,4 +98,13 @@ test('a stale broker registration is seen in the dump answer, for that broker id
   assert.equal(brokerStillRegistered(dump, 1), true);
   assert.equal(brokerStillRegistered(dump, 11), false);
   assert.equal(brokerStillRegistered(dump.replace('/brokers/ids/1', ''), 1), false);
+});
+
+test('in ZooKeeper mode, down and status still see the nodes a cluster left running', (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'us-zk-cluster-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  mkdirSync(join(home, 'run'), { recursive: true });
+  for (const n of ['kafka-1', 'kafka-2', 'kafka-3', 'cassandra-1']) writeFileSync(join(home, 'run', `${n}.json`), '{}');
+  const names = stackServices(loadConfig({ kafkaMode: 'zookeeper', stackHome: home }, {}), [], { everyMode: true, withDependencies: false }).map((s) => s.name);
+  for (const n of ['kafka', 'zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'cassandra-1']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
 });
