@@ -3,7 +3,7 @@
  * pipeline on the real local stack, for each engine, with the ceilings of
  * the same machine beside them. See docs/BENCHMARKS.md.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,8 +18,9 @@ import type { Config } from '../config/options.ts';
 import { type EngineName, checkEngine } from '../engines/index.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
 import { Admin } from '@platformatic/kafka';
-import { committedOffsets, deleteTopicsWithPrefix, endOffsets, ensureTopics } from '../kafka/admin.ts';
+import { committedOffsets, deleteTopicsWithPrefix, endOffsets, ensureTopics, offsetTotal } from '../kafka/admin.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
+import { stackServices } from '../stack/index.ts';
 import { stackPaths } from '../stack/paths.ts';
 import { isOurs, readRunInfo } from '../stack/process.ts';
 import { type Child, CLI, runCli, startChild, stopChild, succeeded } from './children.ts';
@@ -158,16 +159,12 @@ class Bench {
     return readRunInfo(stackPaths(this.config.stackHome).runFile(name))?.pid;
   }
 
-  /** The stack's running services named like `pattern` (kafka, or kafka-1 … kafka-3 on the cluster). */
+  /** The stack's services named like `pattern` that run now (kafka, or kafka-1 … kafka-3 on the cluster). */
   runningServices(pattern: RegExp): string[] {
-    const dir = stackPaths(this.config.stackHome).runDir;
-    let files: string[] = [];
-    try {
-      files = readdirSync(dir);
-    } catch {}
-    return files
-      .map((f) => f.replace(/\.json$/, ''))
-      .filter((name) => pattern.test(name) && isOurs(readRunInfo(stackPaths(this.config.stackHome).runFile(name))))
+    const paths = stackPaths(this.config.stackHome);
+    return stackServices(this.config, [], { everyMode: true })
+      .map((service) => service.name)
+      .filter((name) => pattern.test(name) && isOurs(readRunInfo(paths.runFile(name))))
       .sort();
   }
 
@@ -223,9 +220,7 @@ class Bench {
   }
 
   async produced(topic: string): Promise<number> {
-    let n = 0n;
-    for (const end of (await endOffsets(this.config, topic)).values()) n += end;
-    return Number(n);
+    return offsetTotal(await endOffsets(this.config, topic));
   }
 
   async producerCeiling(): Promise<void> {
@@ -419,7 +414,7 @@ class Bench {
     const groupSampler = (async () => {
       while (group?.on) {
         const done = await committedOffsets(group.admin, names.groupId, names.topic).catch(() => undefined);
-        if (done) group.series.push([Date.now(), Number([...done.values()].reduce((a, b) => a + b, 0n))]);
+        if (done) group.series.push([Date.now(), offsetTotal(done)]);
         await sleep(1000);
       }
     })();

@@ -137,20 +137,26 @@ export function goals(result: BenchResult): Goal[] {
   return out;
 }
 
+/** The lines every table starts with: the run, the machine, the versions, the settings. */
+function runHeader(result: BenchResult): string[] {
+  const m = result.machine;
+  return [
+    `Run of ${runName(result.startedAt)} UTC${result.smoke ? ' (smoke: too short to quote)' : ''}, ${m.cpus} × ${m.model}, ${fmt(m.memoryGb)} GB, Linux ${m.kernel}.`,
+    '',
+    `Versions: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Settings: ${Object.entries(result.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+  ];
+}
+
 /** The markdown docs/BENCHMARKS.md carries between its markers. */
 export function renderMarkdown(result: BenchResult): string {
   const lines: string[] = [];
   const raw = ceiling(result, 'cassandra');
   const producer = ceiling(result, 'producer');
-  const m = result.machine;
   const hasCarried = result.phases.some((p) => p.carriedFrom && p.engine);
   lines.push(
-    `Run of ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC${result.smoke ? ' (smoke: too short to quote)' : ''}, ` +
-      `${m.cpus} × ${m.model}, ${fmt(m.memoryGb)} GB, Linux ${m.kernel}.`,
-    '',
-    `Versions: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    '',
-    `Settings: ${Object.entries(result.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    ...runHeader(result),
     '',
     '### Ceilings',
     '',
@@ -214,6 +220,12 @@ function coresOf(p: PhaseResult, prefix: string): number {
     .reduce((sum, [, u]) => sum + u.cores, 0);
 }
 
+/** A phase of the scale-out run by its size: `node × 2`, `spark 1 worker(s)`, `raw ceiling`. */
+function clusterPhaseName(p: PhaseResult): string {
+  if (!p.engine) return 'raw ceiling';
+  return p.engine === 'node' ? `node × ${p.instances ?? 1}` : `spark ${p.sparkWorkers ?? 1} worker(s)`;
+}
+
 /**
  * The scale-out table (`npm run bench -- --cluster`): each engine's drain
  * rate at each size, as a ratio to its one-instance (one-worker) rate and to
@@ -225,11 +237,7 @@ export function renderClusterMarkdown(result: BenchResult): string {
   const m = result.machine;
   const raw = ceiling(result, 'cassandra');
   const lines: string[] = [
-    `Run of ${runName(result.startedAt)} UTC${result.smoke ? ' (smoke: too short to quote)' : ''}, ${m.cpus} × ${m.model}, ${fmt(m.memoryGb)} GB, Linux ${m.kernel}.`,
-    '',
-    `Versions: ${Object.entries(result.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    '',
-    `Settings: ${Object.entries(result.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    ...runHeader(result),
     '',
     'Each engine drains a backlog alone (rows per second after the warm-up); "× one" is the ratio to the same engine with one instance',
     '(Spark: one worker), "÷ raw" to the raw Cassandra ceiling on the same ring at the same consistency. CPU in cores averaged over the phase;',
@@ -262,7 +270,7 @@ export function renderClusterMarkdown(result: BenchResult): string {
   lines.push(
     '',
     saturated.length > 0
-      ? `The machine's cores were at least 90% busy in: ${saturated.map((p) => (p.engine ? `${p.engine} ${p.engine === 'node' ? `× ${p.instances ?? 1}` : `${p.sparkWorkers ?? 1} worker(s)`}` : 'the raw ceiling')).join(', ')}. ` +
+      ? `The machine's cores were at least 90% busy in: ${saturated.map((p) => (p.engine ? clusterPhaseName(p) : 'the raw ceiling')).join(', ')}. ` +
         'There the cores are the limit: adding instances or workers shares the same cores, so a ratio near 1 says nothing against scaling out on a machine with more of them.'
       : 'No phase kept the cores 90% busy: a ratio below the number of instances there is the design, not the machine.',
     '',
@@ -270,8 +278,7 @@ export function renderClusterMarkdown(result: BenchResult): string {
     '|---|---|---:|---:|',
   );
   for (const p of [raw, ...drains].filter((x): x is PhaseResult => x !== undefined)) {
-    const name = p.engine ? `${p.engine} ${p.engine === 'node' ? `× ${p.instances ?? 1}` : `${p.sparkWorkers ?? 1} worker(s)`}` : 'raw ceiling';
-    for (const [proc, u] of Object.entries(p.processes)) lines.push(`| ${name} | ${proc} | ${fmt(u.cores, 2)} | ${fmt(u.peakRssMb)} |`);
+    for (const [proc, u] of Object.entries(p.processes)) lines.push(`| ${clusterPhaseName(p)} | ${proc} | ${fmt(u.cores, 2)} | ${fmt(u.peakRssMb)} |`);
   }
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ function authProvider(config: CassandraConfig): { authProvider?: cassandra.auth.
  * neither driver sees it down before its request timeout: without this a
  * node that stops answering holds every write routed to it for the whole
  * timeout (the cluster suite's paused node). One rule for both engines: the
- * node driver here, the Spark connector's driver in sparkDriverProperties.
+ * node driver here, the Spark connector's driver in sparkCassandraDriverProperties.
  */
 export const SPECULATIVE_WRITE = { delayMs: 1000, extraExecutions: 1 } as const;
 

@@ -206,6 +206,13 @@ async function listTopicOffsets(admin: Admin, topic: string, timestamp: bigint):
   return out;
 }
 
+/** Messages up to per-partition offsets, in all (offsets start at 0 on a topic never truncated). */
+export function offsetTotal(offsets: Map<number, bigint>): number {
+  let total = 0n;
+  for (const o of offsets.values()) total += o;
+  return Number(total);
+}
+
 /** The offsets a consumer group has committed on a topic, per partition (partitions it never committed are absent). */
 export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
   const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });

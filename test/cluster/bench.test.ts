@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BenchResult } from '../../src/bench/report.ts';
 import { runBench } from '../support/bench.ts';
+import { runCli } from '../support/cli.ts';
 
 // The scale-out bench's smoke on the real cluster: every kind of phase for a
 // few seconds, so `npm run bench -- --cluster` keeps working. It checks what
@@ -40,11 +40,6 @@ test('npm run bench -- --cluster --smoke: the ring\'s raw ceiling, two node engi
   assert.match(r.stdout, /\| Spark engine, 1 worker \|/);
 
   // Left as `stack up --cluster` makes it: the second worker and its executor back.
-  const status = await new Promise<string>((resolve) => {
-    const child = spawn(process.execPath, [new URL('../../src/cli/main.ts', import.meta.url).pathname, 'stack', 'status'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, USERSTREAM_CLUSTER: 'true' } });
-    let s = '';
-    child.stdout.on('data', (d) => (s += d));
-    child.on('close', () => resolve(s));
-  });
+  const status = (await runCli(['stack', 'status'], { USERSTREAM_CLUSTER: 'true' })).stdout;
   assert.match(status, /spark-worker-2\s+\S+\s+running/, status);
 });

@@ -20,7 +20,7 @@ import { createCassandraClient } from '../../src/cassandra/session.ts';
 import type { Config } from '../../src/config/options.ts';
 import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
 import { pipelineNames } from '../../src/engines/spark/engine.ts';
-import { committedOffsets, ensureTopics } from '../../src/kafka/admin.ts';
+import { committedOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 import { stackPaths } from '../../src/stack/paths.ts';
 import { isOurs, readRunInfo } from '../../src/stack/process.ts';
@@ -55,7 +55,7 @@ async function landed(engine: 'node' | 'spark', config: Config): Promise<number 
         await admin.close().catch(() => {});
       }
     }
-    return Number([...(done ?? new Map()).values()].reduce((a, b) => a + b, 0n));
+    return offsetTotal(done ?? new Map());
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import { connectCassandra } from '../../src/cassandra/session.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/options.ts';
 import { Admin } from '@platformatic/kafka';
-import { endOffsets } from '../../src/kafka/admin.ts';
+import { endOffsets, offsetTotal } from '../../src/kafka/admin.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 
 /**
@@ -81,9 +81,7 @@ export interface DlqEntry {
  * distinct ones.
  */
 export async function readWholeTopic(config: Config, topic: string, timeoutMs = 60_000): Promise<DlqEntry[]> {
-  let total = 0n;
-  for (const end of (await endOffsets(config, topic)).values()) total += end;
-  return readTopic(config, topic, Number(total), timeoutMs);
+  return readTopic(config, topic, offsetTotal(await endOffsets(config, topic)), timeoutMs);
 }
 
 export async function readTopic(config: Config, topic: string, count: number, timeoutMs = 30_000): Promise<DlqEntry[]> {
