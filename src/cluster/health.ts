@@ -86,11 +86,35 @@ export async function sparkWorkersView(masterUiUrl: string): Promise<SparkWorker
   try {
     const res = await fetch(`${masterUiUrl.replace(/\/+$/, '')}/json/`, { signal: AbortSignal.timeout(2000) });
     if (!res.ok) return undefined;
-    const json = (await res.json()) as { workers?: { id?: string; host?: string; port?: number; state?: string; cores?: number; coresused?: number }[] };
-    return (json.workers ?? [])
-      .map((w) => ({ id: w.id ?? '?', address: `${w.host ?? '?'}:${w.port ?? '?'}`, state: w.state ?? '?', cores: w.cores ?? 0, coresUsed: w.coresused ?? 0 }))
-      .sort((a, b) => (a.state === b.state ? a.id.localeCompare(b.id) : a.state === 'ALIVE' ? -1 : 1));
+    const json = (await res.json()) as { workers?: MasterWorker[] };
+    return currentWorkers(json.workers ?? []);
   } catch {
     return undefined;
   }
+}
+
+/** A worker as the master's /json/ lists it. */
+export interface MasterWorker {
+  id?: string;
+  host?: string;
+  port?: number;
+  webuiaddress?: string;
+  state?: string;
+  cores?: number;
+  coresused?: number;
+}
+
+/**
+ * The workers as they are now: alive ones first. The master keeps a worker
+ * that died listed as DEAD for many minutes, also after a new worker took its
+ * place (same web UI, a new id and port); such an entry is history, not a
+ * worker that is down, and is left out. A DEAD worker nothing replaced stays.
+ */
+export function currentWorkers(listed: MasterWorker[]): SparkWorkerState[] {
+  const place = (w: MasterWorker) => w.webuiaddress ?? w.host ?? '?';
+  const alivePlaces = new Set(listed.filter((w) => w.state === 'ALIVE').map(place));
+  return listed
+    .filter((w) => w.state === 'ALIVE' || !alivePlaces.has(place(w)))
+    .map((w) => ({ id: w.id ?? '?', address: `${w.host ?? '?'}:${w.port ?? '?'}`, state: w.state ?? '?', cores: w.cores ?? 0, coresUsed: w.coresused ?? 0 }))
+    .sort((a, b) => (a.state === b.state ? a.id.localeCompare(b.id) : a.state === 'ALIVE' ? -1 : 1));
 }

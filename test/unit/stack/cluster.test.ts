@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { currentWorkers } from '../../../src/cluster/health.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { ringTokens, cassandraConfigYaml, cassandraJvmArgs } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, clusterReplication } from '../../../src/stack/kafka-recipe.ts';
@@ -104,4 +105,15 @@ test('the executors start with the Cassandra driver settings the connector has n
   assert.match(options, / '-Ddatastax-java-driver\.advanced\.prepared-statements\.prepare-on-all-nodes=false' /);
   // A quote inside a value closes the quoting, is escaped, and opens it again (Spark splits the value like a shell).
   assert.equal(javaOptions({ a: "it's", b: '1 s' }), `'-Da=it'\\''s' '-Db=1 s'`);
+});
+
+test("status's Spark workers: a dead worker another took the place of is left out, one nothing replaced is shown down", () => {
+  const w = (id: string, port: number, ui: number, state: string) => ({ id, host: '127.0.0.1', port, webuiaddress: `http://127.0.0.1:${ui}`, state, cores: 1, coresused: state === 'ALIVE' ? 1 : 0 });
+  const listed = [
+    w('worker-20261201-a', 40001, 8081, 'DEAD'), // spark-worker-1 killed...
+    w('worker-20261201-c', 40003, 8081, 'ALIVE'), // ...and started again
+    w('worker-20261201-b', 40002, 8082, 'DEAD'), // spark-worker-2 killed, still down
+  ];
+  assert.deepEqual(currentWorkers(listed).map((x) => [x.id, x.state]), [['worker-20261201-c', 'ALIVE'], ['worker-20261201-b', 'DEAD']]);
+  assert.deepEqual(currentWorkers([]), []);
 });
