@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MasterWorker } from '../cluster/health.ts';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
@@ -28,7 +29,7 @@ export function sparkWorkerNodes(config: Pick<Config, 'sparkWorkerUiPort'> & Par
 
 interface MasterJson {
   status?: string;
-  workers?: { state?: string; webuiaddress?: string; coresused?: number }[];
+  workers?: MasterWorker[];
 }
 
 async function masterJson(t: SparkTopology): Promise<MasterJson | undefined> {
