@@ -217,9 +217,17 @@ export function kafkaLog4jConfig(logFile: string): string {
   ].join('\n');
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-export function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. One
+ * in 64 of those starts with '-', which kafka-storage's argument parser takes
+ * for an option ("argument --cluster-id/-t: expected one argument"); Kafka's
+ * own Uuid.randomUuid draws again in that case, and so does this.
+ */
+export function randomClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface FormatOptions {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { currentWorkers } from '../../../src/cluster/health.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { ringTokens, cassandraConfigYaml, cassandraJvmArgs } from '../../../src/stack/cassandra-recipe.ts';
-import { kafkaServerProperties, clusterReplication } from '../../../src/stack/kafka-recipe.ts';
+import { kafkaServerProperties, clusterReplication, kafkaFormatCommand, randomClusterId } from '../../../src/stack/kafka-recipe.ts';
 import { localStackClientConfig, stackServices } from '../../../src/stack/index.ts';
 import { connectConf, javaOptions } from '../../../src/stack/spark-recipe.ts';
 
@@ -116,4 +116,21 @@ test("status's Spark workers: a dead worker another took the place of is left ou
   ];
   assert.deepEqual(currentWorkers(listed).map((x) => [x.id, x.state]), [['worker-20261201-c', 'ALIVE'], ['worker-20261201-b', 'DEAD']]);
   assert.deepEqual(currentWorkers([]), []);
+});
+
+test('a KRaft cluster id never starts with "-", which kafka-storage would read as an option', () => {
+  // 0xf8 in the first byte encodes as '-' (62) in base64url: the first draw
+  // must be refused and the second taken.
+  const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x10)];
+  let n = 0;
+  const id = randomClusterId(() => draws[n++]!);
+  assert.equal(Buffer.alloc(16, 0xf8).toString('base64url')[0], '-');
+  assert.equal(n, 2);
+  assert.equal(id, draws[1]!.toString('base64url'));
+  for (let i = 0; i < 2000; i++) {
+    const random = randomClusterId();
+    assert.match(random, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+  }
+  const args = kafkaFormatCommand({ configFile: '/c/server.properties', clusterId: id }).args;
+  assert.equal(args[args.indexOf('--cluster-id') + 1], id);
 });
