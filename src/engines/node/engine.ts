@@ -76,8 +76,10 @@ export class NodeEngine {
   #timer: NodeJS.Timeout | undefined;
   #timerDelay = 0;
   readonly #pipeline: number;
-  /** The last batch started: resolves once it and every batch before it are committed. */
+  /** The last batch started: resolves once it and every batch before it are written and their commits sent. */
   #tail: Promise<void> = Promise.resolve();
+  /** Commits sent and not yet settled: `stop` waits for them. */
+  readonly #commits = new Set<Promise<void>>();
   #flushing = 0;
   #stopping = false;
   #failure: Error | undefined;
@@ -199,6 +201,8 @@ export class NodeEngine {
     clearTimeout(this.#timer);
     await this.#tail.catch(() => {});
     while (this.#pending() && !this.#failure) await this.#startFlush().catch(() => {});
+    // Each is bounded by COMMIT_MS.
+    await Promise.allSettled([...this.#commits]);
     await this.#stream?.close().catch(() => {});
     await closeConsumer(this.#consumer);
     await this.#dlq?.close().catch(() => {});
@@ -261,7 +265,7 @@ export class NodeEngine {
     return this.#flushing < this.#pipeline;
   }
 
-  /** Takes the next batch (the oldest full one, else the one filling); resolves once it is committed. */
+  /** Takes the next batch (the oldest full one, else the one filling); resolves once it is written and its commit sent. */
   #startFlush(): Promise<void> {
     let batch = this.#queue.shift();
     if (!batch) {
@@ -300,6 +304,11 @@ export class NodeEngine {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+    // The latency runs to the rows acknowledged by Cassandra, now; it is
+    // observed with the count, once the commit covers them.
+    const acknowledged = Date.now();
+    const ingestedAt = Float64Array.from(batch.ingestedAt(written));
+    for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
     // Offsets move forward in batch order only: a batch before this one that
     // failed rejects here, and this batch's offsets, which are past its
     // messages, are not committed.
@@ -312,27 +321,46 @@ export class NodeEngine {
       this.#log.warn(`node engine: not committing a batch of ${batch.size} read before Kafka was lost; its messages will be re-delivered`);
       return;
     }
-    try {
-      // Bounded: a commit sent on a consumer that a reconnect closed, or to a
-      // coordinator that died, may never settle, and every later batch waits
-      // for this one (the cluster suite saw the engine stop for good so).
-      await withDeadline(this.#commit(batch.last), COMMIT_MS, `the commit was not acknowledged within ${COMMIT_MS / 1000} s`);
-    } catch (error) {
-      // The rows are written; an offset that cannot be committed (a rebalance
-      // moved the partition, the coordinator restarted) only means these
-      // messages are delivered again and upserted again: no loss, no change.
-      // They are counted when a commit covers them, so a count says what the group committed.
-      this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.size} messages will be re-delivered`);
-      return;
-    }
-    this.stats.written += batch.good;
-    this.stats.deadLettered += bad.length;
-    this.stats.batches++;
-    metrics.written.labels('node').inc(batch.good);
-    if (bad.length > 0) metrics.deadLettered.labels('node').inc(bad.length);
-    metrics.batches.labels('node').inc();
-    observeLatency('node', batch.ingestedAt(written));
-    for (const b of bad) this.#log.warn(`node engine: dead-lettered ${b.message.topic}/${b.message.partition}@${b.message.offset}: ${b.reason}`);
+    // Sent, not awaited: the next batch is written while this commit is on
+    // its way. A commit waits on the group coordinator alone, and awaiting
+    // one from a coordinator that stops answering (a paused broker) would
+    // hold every write behind it for the 30 s of the request timeout while
+    // the partitions' new leaders serve the messages. The consumer sends
+    // one commit at a time and merges those waiting, keeping the highest
+    // offset of each partition, so a later batch's commit never moves a
+    // partition back; the batch order above is what makes an offset safe to
+    // send.
+    this.#track(this.#commit(batch.last), { size: batch.size, good: batch.good, bad: bad.length, ingestedAt, acknowledged });
+  }
+
+  /**
+   * Counts a batch once its commit is acknowledged (so a count says what the
+   * group committed), or says it will be delivered again.
+   */
+  #track(commit: Promise<void>, batch: { size: number; good: number; bad: number; ingestedAt: Float64Array; acknowledged: number }): void {
+    const settled = withDeadline(commit, COMMIT_MS, `the commit was not acknowledged within ${COMMIT_MS / 1000} s`).then(
+      () => {
+        this.stats.written += batch.good;
+        this.stats.deadLettered += batch.bad;
+        this.stats.batches++;
+        metrics.written.labels('node').inc(batch.good);
+        if (batch.bad > 0) metrics.deadLettered.labels('node').inc(batch.bad);
+        metrics.batches.labels('node').inc();
+        observeLatency('node', batch.ingestedAt, batch.acknowledged);
+      },
+      (error: Error) => {
+        // Bounded by the deadline: a commit sent on a consumer that a
+        // reconnect closed, or to a coordinator that died, may never settle.
+        // The rows are written; an offset that cannot be committed (a
+        // rebalance moved the partition, the coordinator restarted) only
+        // means these messages are delivered again and upserted again: no
+        // loss, no change. A later batch's commit covers the partitions it
+        // shares with this one, and then they are not.
+        this.#log.warn(`node engine: commit failed (${describeError(error)}); ${batch.size} messages will be delivered again unless a later commit covers them`);
+      },
+    );
+    this.#commits.add(settled);
+    void settled.finally(() => this.#commits.delete(settled));
   }
 
   #renewDeadLetterProducer(): void {
