@@ -7,6 +7,13 @@ import { baseKafkaOptions } from './client-options.ts';
 export type RecordProducer = Producer<string, Buffer, string, string>;
 
 /**
+ * How long a producer (or the Spark engine's Kafka clients) waits on a
+ * broker's answer before it gives the request up and sends it again on fresh
+ * metadata; Kafka's own default is 30 s.
+ */
+export const SILENT_BROKER_MS = 10_000;
+
+/**
  * The ingest producer: idempotent (the broker drops retried duplicates, per
  * partition), acks from all in-sync replicas, compressed batches. The
  * original's producer neither waited for acks nor flushed before exiting.
@@ -14,6 +21,16 @@ export type RecordProducer = Producer<string, Buffer, string, string>;
 export function createRecordProducer(config: Pick<Config, 'kafkaBrokers'>, clientId = 'userstream-ingest'): RecordProducer {
   return new Producer({
     ...baseKafkaOptions(config, clientId),
+    // A broker that stops answering (paused, or a machine hung) keeps its
+    // connections open, and one send waits on every partition's leader: the
+    // cluster suite saw a paused leader hold the ingest for the client's 30 s
+    // request timeout and more, while a live replica had led its partitions
+    // since 9 s in (the brokers' session timeout). A leader silent for 10 s
+    // is given up and the send retried on fresh metadata; the broker's own
+    // wait for the in-sync replicas ends first (8 s, REQUEST_TIMED_OUT, also
+    // retried), so a live leader is not hung up on.
+    requestTimeout: SILENT_BROKER_MS,
+    timeout: SILENT_BROKER_MS - 2_000,
     idempotent: true,
     acks: ProduceAcks.ALL,
     compression: 'lz4',

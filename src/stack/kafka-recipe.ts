@@ -127,6 +127,11 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
       ? [
           // Never elect a replica that missed writes: an acknowledged record is not lost to a leader change.
           'unclean.leader.election.enable=false',
+          // A follower that stops fetching (paused, hung) holds every acks=all write of its
+          // partitions until the leader drops it from the ISR: after 10 s, not Kafka's 30 s,
+          // which outlasts the producers' request timeout. RF 3 with min ISR 2 still needs a
+          // second replica for every write.
+          'replica.lag.time.max.ms=10000',
         ]
       : []),
     '',

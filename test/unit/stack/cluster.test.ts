@@ -4,6 +4,7 @@ import { currentWorkers } from '../../../src/cluster/health.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { ringTokens, cassandraConfigYaml, cassandraJvmArgs } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, clusterReplication, kafkaFormatCommand, randomClusterId } from '../../../src/stack/kafka-recipe.ts';
+import { SILENT_BROKER_MS } from '../../../src/kafka/producer.ts';
 import { localStackClientConfig, stackServices } from '../../../src/stack/index.ts';
 import { connectConf, javaOptions } from '../../../src/stack/spark-recipe.ts';
 
@@ -56,13 +57,15 @@ test('a Kafka node of the cluster: one static quorum of every node, internal top
   for (const k of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'default.replication.factor', 'share.coordinator.state.topic.replication.factor']) assert.equal(p.get(k), '3', k);
   for (const k of ['transaction.state.log.min.isr', 'min.insync.replicas', 'share.coordinator.state.topic.min.isr']) assert.equal(p.get(k), '2', k);
   assert.equal(p.get('unclean.leader.election.enable'), 'false');
+  // A paused follower leaves the ISR before a producer waiting on it gives up and sends again.
+  assert.ok(Number(p.get('replica.lag.time.max.ms')) <= SILENT_BROKER_MS, p.get('replica.lag.time.max.ms'));
   assert.deepEqual(clusterReplication(1), { factor: 1, minIsr: 1 });
   assert.deepEqual(clusterReplication(2), { factor: 2, minIsr: 2 });
   // The single node is as it was: itself as the quorum, replication 1.
   const single = kafkaServerProperties({ nodeId: 1, logDir: '/d', port: 9092, controllerPort: 9093, host: '127.0.0.1', partitions: 3 });
   assert.match(single, /^controller\.quorum\.voters=1@127\.0\.0\.1:9093$/m);
   assert.match(single, /^offsets\.topic\.replication\.factor=1$/m);
-  assert.doesNotMatch(single, /unclean/);
+  assert.doesNotMatch(single, /unclean|replica\.lag/);
 });
 
 test('a Cassandra node of the ring: all nodes seeds, balanced tokens given up front, no bootstrap, hints on, its own JMX port', () => {
