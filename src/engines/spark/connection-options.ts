@@ -7,6 +7,7 @@
 import type { Config } from '../../config/options.ts';
 import { SPECULATIVE_WRITE } from '../../cassandra/session.ts';
 import { readPem } from '../../kafka/client-options.ts';
+import { SILENT_BROKER_MS } from '../../kafka/producer.ts';
 
 export type SparkConnectionConfig = Pick<Config, 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'cassandraDc'> &
   Partial<Pick<Config, 'writeConsistency' | 'readConsistency' | 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>>;
@@ -25,7 +26,14 @@ function jaasQuoted(value: string): string {
 /** `kafka.*` options of the Kafka source and sink. */
 export function sparkKafkaOptions(c: SparkConnectionConfig): Record<string, string> {
   const protocol = c.kafkaSecurityProtocol ?? 'plaintext';
-  const out: Record<string, string> = { 'kafka.bootstrap.servers': c.sparkKafkaBrokers.join(',') };
+  const out: Record<string, string> = {
+    'kafka.bootstrap.servers': c.sparkKafkaBrokers.join(','),
+    // A broker that stops answering and keeps its connections open (paused,
+    // hung) is given up after 10 s, as by the node clients' producers, not
+    // Kafka's 30 s: an executor's fetch from a paused leader then moves to
+    // the new one after 10-13 s (30 s before, in the cluster suite).
+    'kafka.request.timeout.ms': String(SILENT_BROKER_MS),
+  };
   if (protocol === 'plaintext') return out;
   out['kafka.security.protocol'] = protocol.toUpperCase();
   if (protocol.startsWith('sasl_')) {
