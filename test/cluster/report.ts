@@ -21,9 +21,17 @@ export interface ClusterReport {
   changed: number;
   badInjected: number;
   badMissingFromDlq: number;
-  faults: (FaultWindow & { landedBefore: number; landedAfter: number })[];
+  /**
+   * Per fault: `written`, the rows Cassandra holds with a write time inside
+   * the window (a row written again later counts at its last write, so this
+   * is a floor); `landedBefore`/`landedAfter`, the messages the engine had
+   * committed at its start and at its end.
+   */
+  faults: (FaultWindow & { written: number; landedBefore: number; landedAfter: number })[];
   /** Messages the engine had committed, sampled every 2 s. */
   timeline: { at: number; landed: number }[];
+  /** Rows by the second of their last write (ms since the scenario started, rows written in that second). */
+  writes: { at: number; rows: number }[];
 }
 
 /** One engine's cluster section of docs/RELIABILITY.md. */
@@ -33,11 +41,11 @@ export function renderCluster(r: ClusterReport): string {
   return [
     `Run of ${r.at.slice(0, 16).replace('T', ' ')} UTC, ${r.engine} engine on the local cluster (3 Kafka brokers at RF 3 / min ISR 2, 3 Cassandra nodes at RF 3, LOCAL_QUORUM${r.engine === 'spark' ? ', 2 Spark workers' : ''}): ${n(r.records)} records from the seeded source through the faulty API.`,
     '',
-    '| fault | down | rows landed while down (rate) | detail |',
-    '|---|---:|---:|---|',
+    '| fault | down | rows written to Cassandra while down (rate) | messages committed while down | detail |',
+    '|---|---:|---:|---:|---|',
     ...r.faults.map((f) => {
-      const landed = f.landedAfter - f.landedBefore;
-      return `| ${f.fault} | ${s(f.until - f.from)} | ${n(landed)} (${(landed / Math.max(1, (f.until - f.from) / 1000)).toFixed(0)}/s) | ${f.detail} |`;
+      const rate = (x: number) => `${(x / Math.max(1, (f.until - f.from) / 1000)).toFixed(0)}/s`;
+      return `| ${f.fault} | ${s(f.until - f.from)} | ${n(f.written)} (${rate(f.written)}) | ${n(f.landedAfter - f.landedBefore)} | ${f.detail} |`;
     }),
     '',
     '| result | count |',
@@ -48,7 +56,10 @@ export function renderCluster(r: ClusterReport): string {
     `| **duplicated or changed** | **${n(r.changed)}** |`,
     `| bad messages injected / in the DLQ with the right reason | ${n(r.badInjected)} / ${n(r.badInjected - r.badMissingFromDlq)} |`,
     '',
-    `The landed-rows timeline (messages the engine had committed, every 2 s) is in test-results/cluster-${r.engine}.json.`,
+    'Rows written are counted from Cassandra after the run: the rows whose write time (`WRITETIME`, set by the writing driver) falls inside the window; a row written again later counts at its last write. ' +
+      'Messages committed are the engine\'s offsets (the group\'s, or the Spark checkpoint\'s), sampled every 2 s: a commit waits on the group coordinator, so it can lag the writes.',
+    '',
+    `Both timelines (rows by the second of their write, commits every 2 s) are in test-results/cluster-${r.engine}.json.`,
   ].join('\n');
 }
 

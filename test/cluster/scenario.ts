@@ -5,9 +5,9 @@
  * other, a broker and a Cassandra node are killed (-9) and kept down for a
  * minute, a broker and then a Cassandra node are paused (SIGSTOP) for longer
  * than their session and request timeouts, and (Spark) a worker is killed.
- * Rows must keep landing while each node is down: the landed count (what
- * the engine has committed, so written to Cassandra) is sampled every 2 s
- * and its timeline around each fault goes into the report. Afterwards every
+ * Rows must keep landing while each node is down: after the run, the rows
+ * Cassandra holds are counted by their write time inside each fault, and
+ * the engine's commits, sampled every 2 s, around it; both go into the report. Afterwards every
  * accepted record is in Cassandra, read at QUORUM, unchanged, and every bad
  * message is in the DLQ.
  */
@@ -27,7 +27,7 @@ import { isOurs, readRunInfo } from '../../src/stack/process.ts';
 import { ARTIFACTS } from '../support/browser.ts';
 import { type CliRun, cliTarget, runCli, startCli } from '../support/cli.ts';
 import { readWholeTopic, testConfig, waitFor } from '../support/stack.ts';
-import { assertReconciled, auditLines, badMessages, expectedRecords, injectBadMessages, killService, reconcile, startFaultyApi } from '../faults/support.ts';
+import { assertReconciled, auditLines, badMessages, countBetween, expectedRecords, injectBadMessages, killService, reconcile, startFaultyApi, writeTimes } from '../faults/support.ts';
 import { type ClusterReport, type FaultWindow, publishClusterReport } from './report.ts';
 
 export const RECORDS = 100_000;
@@ -37,7 +37,7 @@ const RATE = 320;
 const PAGE = Math.ceil(RATE / 4);
 /** How long a killed node stays down, and a paused one paused. */
 const DOWN_MS = 65_000;
-// Past the clients' 30 s request timeout with room for rows to land after it (at 35 s they had 5 s).
+// Past the consumers' 30 s request timeout (the producers give a silent broker 10 s, the ISR drops it after 10 s).
 const BROKER_PAUSE_MS = 45_000;
 const NODE_PAUSE_MS = 25_000;
 
@@ -147,7 +147,7 @@ export async function runClusterScenario(t: TestContext, engineName: 'node' | 's
         paused.delete(name);
       },
     );
-  await pause('kafka-3', BROKER_PAUSE_MS, 'kafka-3 paused 45 s (its broker session times out after 9 s, client requests after 30 s), then SIGCONT', 'broker SIGSTOP');
+  await pause('kafka-3', BROKER_PAUSE_MS, 'kafka-3 paused 45 s (longer than its 9 s broker session, the ISR\'s 10 s lag limit, the producers\' 10 s and the consumers\' 30 s request timeouts), then SIGCONT', 'broker SIGSTOP');
   await pause('cassandra-3', NODE_PAUSE_MS, 'cassandra-3 paused 25 s (longer than the 12 s request timeout and the failure detector), then SIGCONT', 'Cassandra node SIGSTOP');
   if (engineName === 'spark') {
     await fault('Spark worker kill -9', 'spark-worker-1 and its executor killed, restarted after 30 s by `stack up spark-worker-1`', () => killService(config, 'spark-worker-1').then(() => {}), 30_000, () => up('spark-worker-1'));
@@ -172,8 +172,15 @@ export async function runClusterScenario(t: TestContext, engineName: 'node' | 's
   const dlq = await readWholeTopic(config, config.dlqTopic);
   const missingFromDlq = bad.filter((b) => !dlq.some((d) => (d.value ?? Buffer.alloc(0)).equals(b.value ?? Buffer.alloc(0)) && b.reason.test(d.headers.get('userstream.reason') ?? '')));
 
-  // What landed while each node was down.
+  // What landed while each node was down: the rows Cassandra holds by their
+  // write time, and the engine's commits.
+  const written = await writeTimes(client, config);
   const at = (ms: number) => [...timeline].reverse().find((s) => s.at <= ms)?.landed ?? 0;
+  const perSecond = new Map<number, number>();
+  for (const w of written) {
+    const second = Math.floor((w - started) / 1000) * 1000;
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  }
   const report: ClusterReport = {
     engine: engineName,
     at: new Date().toISOString(),
@@ -184,14 +191,16 @@ export async function runClusterScenario(t: TestContext, engineName: 'node' | 's
     changed: result.changed.length + result.unexpected.length,
     badInjected: bad.length,
     badMissingFromDlq: missingFromDlq.length,
-    faults: windows.map((w) => ({ ...w, landedBefore: at(w.from), landedAfter: at(w.until) })),
+    faults: windows.map((w) => ({ ...w, written: countBetween(written, started + w.from, started + w.until), landedBefore: at(w.from), landedAfter: at(w.until) })),
     timeline,
+    writes: [...perSecond].sort(([a], [b]) => a - b).map(([at, rows]) => ({ at, rows })),
   };
   publishClusterReport(report);
 
   assertReconciled(result, RECORDS, 'the ingest accepted every record of the seeded pages');
   assert.deepEqual(missingFromDlq.map((b) => b.key), [], 'every bad message is in the DLQ with its reason');
   for (const f of report.faults) {
-    assert.ok(f.landedAfter > f.landedBefore, `rows kept landing during "${f.fault}": ${f.landedBefore} before, ${f.landedAfter} at its end`);
+    assert.ok(f.written > 0, `rows kept landing in Cassandra during "${f.fault}": none has a write time inside it`);
+    assert.ok(f.landedAfter > f.landedBefore, `commits kept moving during "${f.fault}": ${f.landedBefore} before, ${f.landedAfter} at its end`);
   }
 }

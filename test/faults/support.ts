@@ -167,6 +167,39 @@ export async function allRows(client: cassandra.Client, config: Pick<Config, 'ke
   return out;
 }
 
+/**
+ * When each row was last written, in ms since the epoch: Cassandra's write
+ * time of its `ingested_at` (set by the writing driver from this machine's
+ * clock), read at the client's consistency. A row written again (a batch
+ * delivered twice) counts at its last write. Sorted.
+ */
+export async function writeTimes(client: cassandra.Client, config: Pick<Config, 'keyspace' | 'table'>): Promise<number[]> {
+  const out: number[] = [];
+  const query = `SELECT WRITETIME(ingested_at) AS written FROM ${config.keyspace}.${config.table}`;
+  let pageState: string | undefined;
+  do {
+    const rs = await client.execute(query, [], { prepare: true, fetchSize: 5000, ...(pageState ? { pageState } : {}) });
+    for (const row of rs.rows) if (row.written !== null) out.push(Number(row.written) / 1000);
+    pageState = rs.pageState ?? undefined;
+  } while (pageState);
+  return out.sort((a, b) => a - b);
+}
+
+/** How many of the sorted times fall in [from, until). */
+export function countBetween(sorted: number[], from: number, until: number): number {
+  const index = (x: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return index(until) - index(from);
+}
+
 /** Fields of a row that differ from the record the source answered (ingested_at aside: a replay restamps it). */
 export function contentDiff(row: Record<string, unknown>, record: UserRecord): string[] {
   const diffs: string[] = [];
