@@ -7,6 +7,14 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 export type KafkaConnectConfig = Pick<Config, 'kafkaBrokers'> &
   Partial<Pick<Config, 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa'>>;
 
+/**
+ * How long a producer (or the Spark engine's Kafka clients) waits on a
+ * broker's answer before it gives the request up and sends it again on fresh
+ * metadata; Kafka's own default is 30 s. Not the node consumer's: a JoinGroup
+ * is held by the broker for up to the rebalance timeout (30 s).
+ */
+export const SILENT_BROKER_MS = 10_000;
+
 /** Options every Kafka client of userstream shares. */
 export function baseKafkaOptions(config: KafkaConnectConfig, clientId: string) {
   return {

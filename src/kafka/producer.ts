@@ -2,16 +2,9 @@ import { Producer, ProduceAcks, stringSerializer } from '@platformatic/kafka';
 import type { Config } from '../config/options.ts';
 import { FRAME_BYTES, type UserRecord } from '../record/record.ts';
 import { kafkaError } from './admin.ts';
-import { baseKafkaOptions } from './client-options.ts';
+import { SILENT_BROKER_MS, baseKafkaOptions } from './client-options.ts';
 
 export type RecordProducer = Producer<string, Buffer, string, string>;
-
-/**
- * How long a producer (or the Spark engine's Kafka clients) waits on a
- * broker's answer before it gives the request up and sends it again on fresh
- * metadata; Kafka's own default is 30 s.
- */
-export const SILENT_BROKER_MS = 10_000;
 
 /**
  * The ingest producer: idempotent (the broker drops retried duplicates, per

@@ -154,16 +154,20 @@ export function expectedRecords(seed: string, pages: number, size: number): Map<
   return out;
 }
 
-/** Every row of the table, by id. */
-export async function allRows(client: cassandra.Client, config: Pick<Config, 'keyspace' | 'table'>): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const query = `SELECT * FROM ${config.keyspace}.${config.table}`;
+/** Runs a query page by page (5,000 rows a page), handing each row over. */
+async function eachPagedRow(client: cassandra.Client, query: string, each: (row: cassandra.types.Row) => void): Promise<void> {
   let pageState: string | undefined;
   do {
     const rs = await client.execute(query, [], { prepare: true, fetchSize: 5000, ...(pageState ? { pageState } : {}) });
-    for (const row of rs.rows) out.set(String(row.id), row as unknown as Record<string, unknown>);
+    for (const row of rs.rows) each(row);
     pageState = rs.pageState ?? undefined;
   } while (pageState);
+}
+
+/** Every row of the table, by id. */
+export async function allRows(client: cassandra.Client, config: Pick<Config, 'keyspace' | 'table'>): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  await eachPagedRow(client, `SELECT * FROM ${config.keyspace}.${config.table}`, (row) => out.set(String(row.id), row as unknown as Record<string, unknown>));
   return out;
 }
 
@@ -175,13 +179,9 @@ export async function allRows(client: cassandra.Client, config: Pick<Config, 'ke
  */
 export async function writeTimes(client: cassandra.Client, config: Pick<Config, 'keyspace' | 'table'>): Promise<number[]> {
   const out: number[] = [];
-  const query = `SELECT WRITETIME(ingested_at) AS written FROM ${config.keyspace}.${config.table}`;
-  let pageState: string | undefined;
-  do {
-    const rs = await client.execute(query, [], { prepare: true, fetchSize: 5000, ...(pageState ? { pageState } : {}) });
-    for (const row of rs.rows) if (row.written !== null) out.push(Number(row.written) / 1000);
-    pageState = rs.pageState ?? undefined;
-  } while (pageState);
+  await eachPagedRow(client, `SELECT WRITETIME(ingested_at) AS written FROM ${config.keyspace}.${config.table}`, (row) => {
+    if (row.written !== null) out.push(Number(row.written) / 1000);
+  });
   return out.sort((a, b) => a - b);
 }
 

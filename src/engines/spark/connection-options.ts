@@ -6,8 +6,7 @@
  */
 import type { Config } from '../../config/options.ts';
 import { SPECULATIVE_WRITE } from '../../cassandra/session.ts';
-import { readPem } from '../../kafka/client-options.ts';
-import { SILENT_BROKER_MS } from '../../kafka/producer.ts';
+import { SILENT_BROKER_MS, readPem } from '../../kafka/client-options.ts';
 
 export type SparkConnectionConfig = Pick<Config, 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'cassandraDc'> &
   Partial<Pick<Config, 'writeConsistency' | 'readConsistency' | 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraUsername' | 'cassandraPassword'>>;

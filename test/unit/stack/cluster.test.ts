@@ -4,7 +4,7 @@ import { currentWorkers } from '../../../src/cluster/health.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { ringTokens, cassandraConfigYaml, cassandraJvmArgs } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, clusterReplication, kafkaFormatCommand, randomClusterId } from '../../../src/stack/kafka-recipe.ts';
-import { SILENT_BROKER_MS } from '../../../src/kafka/producer.ts';
+import { SILENT_BROKER_MS } from '../../../src/kafka/client-options.ts';
 import { localStackClientConfig, stackServices } from '../../../src/stack/index.ts';
 import { connectConf, javaOptions } from '../../../src/stack/spark-recipe.ts';
 
