@@ -382,14 +382,20 @@ class Bench {
 
   /**
    * The engine's capacity: a backlog is produced first (the producer alone,
-   * unthrottled), then the engine drains it alone for warm-up + duration
-   * seconds from its first rows written. Rows per second come from the engine's written count after the
-   * warm-up; Cassandra's count afterwards must hold at least that many rows.
-   * With `instances`, that many node engine processes in one consumer
-   * group, and the count is the group's committed offsets, sampled every
-   * second: the instances' own counts would add up the messages a rebalance
-   * delivers twice. `sparkWorkers` only labels the phase (the caller sized
-   * the Spark cluster).
+   * unthrottled), then the engine drains it alone until warm-up + duration
+   * seconds have passed since it first reported rows written. The rate is
+   * counted from Cassandra afterwards, as the other phases are: the rows
+   * whose write time falls between the first row's write time plus the
+   * warm-up and the end of the window. The engines' own counts move one
+   * batch (node: 8,000 rows, each instance) or one micro-batch (Spark: up to
+   * 200,000) at a time, coarser than a smoke's window on a busy ring, and a
+   * group's committed offsets can move back after a rebalance (a revoked
+   * partition's last commit landing after its new owner's). With
+   * `instances`, that many node engine processes in one consumer group: the
+   * group's committed offsets, sampled every second, say when it started
+   * and when it is done, and Cassandra must hold at least what the group
+   * committed. `sparkWorkers` only labels the phase (the caller sized the
+   * Spark cluster).
    */
   async drainPhase(engine: EngineName, scale: { instances?: number; sparkWorkers?: number } = {}): Promise<void> {
     const instances = scale.instances ?? 1;
@@ -408,7 +414,7 @@ class Bench {
     const engines: Awaited<ReturnType<Bench['startEngine']>>[] = [];
     let processes;
     let machineBusy = 0;
-    let readyAt: number;
+    let stoppedAt: number;
     // A group: what it has committed, every second.
     const group = engine === 'node' && scale.instances !== undefined ? { series: [] as [number, number][], admin: new Admin({ ...baseKafkaOptions(this.config, `bench-${this.run}-offsets`), timeout: 5000 }), on: true } : undefined;
     const groupSampler = (async () => {
@@ -429,7 +435,7 @@ class Bench {
         for (const e of engines) if (e.child.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${e.child.stderrTail()}`);
         await sleep(250);
       }
-      readyAt = Date.now();
+      const readyAt = Date.now();
       const sampler = this.sampler(engine);
       engines.forEach((e, i) => sampler.track(instances > 1 ? `engine-${i + 1}` : 'engine', e.child.pid, { born: true }));
       sampler.start();
@@ -442,6 +448,7 @@ class Bench {
       }
       if (cpuFrom) machineBusy = busyShare(cpuFrom, machineCpu());
       processes = sampler.stop();
+      stoppedAt = Date.now();
     } finally {
       if (group) group.on = false;
       await groupSampler;
@@ -449,20 +456,20 @@ class Bench {
       for (const e of engines) await stopChild(e.child);
     }
     const series = group ? group.series : engines[0]!.series;
-    const from = readyAt + this.opts.warmup * 1000;
-    const inWindow = series.filter(([t]) => t >= from);
-    const first = inWindow[0];
-    const last = inWindow[inWindow.length - 1];
-    if (!first || !last || last[0] - first[0] < 1000) throw new Error(`bench: the ${what} reported too little while draining`);
-    const rows = last[1] - first[1];
-    const drain = { rows, seconds: (last[0] - first[0]) / 1000, perSecond: (rows * 1000) / (last[0] - first[0]) };
-    const landed = await countRows(this.cassandra, { ...this.config, keyspace: names.keyspace });
+    const reported = series.at(-1)?.[1] ?? 0;
+    const writtenAt = (await readLanded(this.cassandra, names.keyspace, this.config.table)).map((r) => r.writtenAt);
+    const landed = writtenAt.length;
     await this.drop(names.keyspace);
-    if (landed < last[1]) throw new Error(`bench: the ${what} ${group ? 'committed' : 'reported written'} ${last[1]} but ${names.keyspace} has ${landed} rows`);
-    if (last[1] === produced && rows < drain.seconds * 1000) say('  (the backlog ran out early; the window is shorter)');
+    if (landed < reported) throw new Error(`bench: the ${what} ${group ? 'committed' : 'reported written'} ${reported} but ${names.keyspace} has ${landed} rows`);
+    const firstWrite = writtenAt.reduce((a, b) => Math.min(a, b), Infinity);
+    const lastWrite = writtenAt.reduce((a, b) => Math.max(a, b), -Infinity);
+    const window = { from: firstWrite + this.opts.warmup * 1000, to: Math.min(firstWrite + seconds * 1000, stoppedAt, lastWrite + 1) };
+    if (!(window.to - window.from >= 1000)) throw new Error(`bench: the ${what} wrote too little after its warm-up to measure (${landed} rows)`);
+    const drain = throughputIn(writtenAt, window);
+    if (window.to === lastWrite + 1 && landed === produced) say('  (the backlog ran out early; the window is shorter)');
     this.phases.push({
       phase: 'drain', engine, offeredRate: 0, produced, landed, steady: drain, drain, processes,
-      perSecond: series.map(([, w], i) => (i === 0 ? w : w - series[i - 1]![1])),
+      perSecond: perSecondSeries(writtenAt, firstWrite, lastWrite + 1),
       ...(scale.instances !== undefined ? { instances } : {}),
       ...(scale.sparkWorkers !== undefined ? { sparkWorkers: scale.sparkWorkers } : {}),
       machineBusy,
