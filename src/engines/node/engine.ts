@@ -78,6 +78,8 @@ export class NodeEngine {
   readonly #pipeline: number;
   /** The last batch started: resolves once it and every batch before it are written and their commits sent. */
   #tail: Promise<void> = Promise.resolve();
+  /** Per partition, the last message whose offset the group acknowledged from this engine. */
+  readonly #acked = new Map<number, bigint>();
   /** Commits sent and not yet settled: `stop` waits for them. */
   readonly #commits = new Set<Promise<void>>();
   #flushing = 0;
@@ -370,9 +372,20 @@ export class NodeEngine {
     void old?.close().catch(() => {});
   }
 
-  /** Commits the offset after the last message of each partition in the batch. */
+  /**
+   * Commits the offset after the last message of each partition in the
+   * batch, except where that would move the group back (commitsToSend).
+   */
   async #commit(last: Map<number, RawMessage>): Promise<void> {
-    await Promise.all(Array.from(last.values(), (m) => m.commit()));
+    const assigned = this.#consumer?.assignments?.find((a) => a.topic === this.#config.topic);
+    const owned = assigned ? new Set(assigned.partitions) : undefined;
+    const acked = this.#acked;
+    await Promise.all(
+      commitsToSend(last.values(), owned, acked).map(async (m) => {
+        await m.commit();
+        if ((acked.get(m.partition) ?? -1n) < m.offset) acked.set(m.partition, m.offset);
+      }),
+    );
   }
 
   #fail(error: Error): void {
@@ -391,6 +404,40 @@ export class NodeEngine {
  * later commit.
  */
 const BATCH_ATTEMPT_MS = 60_000;
+
+/**
+ * Which of a batch's last messages (one per partition) to commit. A commit
+ * is an offset set, not a maximum: Kafka keeps the last one it is sent,
+ * and a commit that lands late moves the partition back. Two cases:
+ * - a partition a rebalance gave to another member: its batch may still be
+ *   in flight here when the new owner, which started from the committed
+ *   offset, commits past it (the cluster bench saw the group's offsets go
+ *   back this way with two and three instances). The new owner writes
+ *   those messages again and commits them.
+ * - an offset at or below one the group acknowledged from this engine:
+ *   after a rebalance the consumer starts again from the committed offsets
+ *   of the partitions it keeps, and the batches it is still writing have
+ *   moved them on, so the messages delivered again end below.
+ * Skipping a commit never loses a record, it only means a second delivery.
+ * `owned` undefined: the assignment is not known, every partition is kept.
+ * Not covered: a commit made while the consumer is rejoining, which
+ * @platformatic/kafka holds and sends after the join under the new
+ * generation (waiting for the consumer's isActive() instead held every
+ * commit on the cluster: it is false for long stretches between heartbeats).
+ */
+export function commitsToSend<M extends { partition: number; offset: bigint }>(
+  last: Iterable<M>,
+  owned: ReadonlySet<number> | undefined,
+  acked: ReadonlyMap<number, bigint>,
+): M[] {
+  const out: M[] = [];
+  for (const m of last) {
+    if (owned && !owned.has(m.partition)) continue;
+    if ((acked.get(m.partition) ?? -1n) >= m.offset) continue;
+    out.push(m);
+  }
+  return out;
+}
 
 /** How long a batch's offset commit may take; past it the batch counts as not committed (delivered again). */
 const COMMIT_MS = 30_000;
