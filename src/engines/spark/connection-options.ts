@@ -32,6 +32,14 @@ export function sparkKafkaOptions(c: SparkConnectionConfig): Record<string, stri
     // Kafka's 30 s: an executor's fetch from a paused leader then moves to
     // the new one after 10-13 s (30 s before, in the cluster suite).
     'kafka.request.timeout.ms': String(SILENT_BROKER_MS),
+    // The driver's offset lookups (an AdminClient per query) only give up on
+    // a silent broker when the admin's network thread wakes up, and it sleeps
+    // until its next metadata refresh (5 min by default) while its one call
+    // is in flight: in the cluster suite, a lookup sent to the paused broker
+    // waited 44 s, until it resumed, and no micro-batch ran meanwhile. With a
+    // refresh every 5 s the lookup is given up after 10-15 s and sent to
+    // another broker; the executors' consumers and producers refresh as often.
+    'kafka.metadata.max.age.ms': String(SILENT_BROKER_MS / 2),
   };
   if (protocol === 'plaintext') return out;
   out['kafka.security.protocol'] = protocol.toUpperCase();

@@ -71,7 +71,7 @@ test('Spark options: the same settings in the words of the Java Kafka client and
   const ca = join(dir, 'ca.pem');
   writeFileSync(ca, CA);
   const base = { sparkKafkaBrokers: ['k:9094'], sparkCassandraHosts: ['c:9042'], cassandraDc: 'dc1' };
-  assert.deepEqual(sparkKafkaOptions(base), { 'kafka.bootstrap.servers': 'k:9094', 'kafka.request.timeout.ms': '10000' });
+  assert.deepEqual(sparkKafkaOptions(base), { 'kafka.bootstrap.servers': 'k:9094', 'kafka.request.timeout.ms': '10000', 'kafka.metadata.max.age.ms': '5000' });
   const k = sparkKafkaOptions({ ...base, kafkaSecurityProtocol: 'sasl_ssl', kafkaSaslMechanism: 'scram-sha-512', kafkaSaslUsername: 'u"x', kafkaSaslPassword: 'p\\w"d', kafkaSslCa: ca });
   assert.equal(k['kafka.security.protocol'], 'SASL_SSL');
   assert.equal(k['kafka.sasl.mechanism'], 'SCRAM-SHA-512');
