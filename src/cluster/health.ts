@@ -9,6 +9,7 @@ import type { Config } from '../config/options.ts';
 import { ringNodes, type RingNode } from '../cassandra/session.ts';
 import type cassandra from 'cassandra-driver';
 import { withAdmin } from '../kafka/admin.ts';
+import { registeredBrokers } from '../kafka/describe-cluster.ts';
 
 export interface BrokerState {
   id: number;
@@ -35,17 +36,18 @@ export interface KafkaView {
 
 /**
  * The brokers and the replication of `topics` (missing ones are skipped).
- * KRaft lists only the brokers that are up (unfenced); a broker that is
- * down still appears in the replica lists, and `expected` names brokers
- * that should be there (the local cluster's nodes) even when no partition
- * is on them.
+ * KRaft's metadata lists only the brokers that are up (unfenced); a broker
+ * that is down is found among the registered brokers (DescribeCluster v2,
+ * Kafka 4) and in the replica lists, and `expected` names brokers that
+ * should be there (the local cluster's nodes) even when neither shows them.
  */
 export async function kafkaView(config: Pick<Config, 'kafkaBrokers'> & Partial<Config>, topics: string[], expected: number[] = []): Promise<KafkaView> {
   return withAdmin(config, 'reading the cluster', async (admin) => {
     const existing = new Set(await admin.listTopics());
     const watched = topics.filter((t) => existing.has(t));
     const meta = await admin.metadata({ topics: watched, forceUpdate: true });
-    const ids = new Set<number>([...meta.brokers.keys(), ...expected]);
+    const registered = await registeredBrokers(admin);
+    const ids = new Set<number>([...meta.brokers.keys(), ...registered.map((b) => b.id), ...expected]);
     const partitions: PartitionReplicas[] = [];
     const replication: Record<string, number> = {};
     for (const [topic, t] of meta.topics) {

@@ -2,6 +2,7 @@ import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { baseKafkaOptions, type KafkaConnectConfig } from './client-options.ts';
+import { registeredBrokers } from './describe-cluster.ts';
 
 export interface TopicSpec {
   name: string;
@@ -31,8 +32,9 @@ export function topicReplication(config: Partial<Pick<Config, 'replicationFactor
 export async function ensureTopics(config: ReplicationConfig, topics: TopicSpec[]): Promise<string[]> {
   const warnings: string[] = [];
   await withAdmin(config, `creating topics ${topics.map((t) => t.name).join(', ')}`, async (admin) => {
-    const meta = await admin.metadata({ topics: [] });
-    const brokers = meta.brokers.size;
+    // Every broker the cluster has, a fenced (down) one too: a topic created
+    // while one of three is down still gets the replication of three.
+    const brokers = (await registeredBrokers(admin)).length;
     const { factor, minIsr } = topicReplication(config, brokers);
     if (factor > brokers) {
       throw new UserstreamError(
