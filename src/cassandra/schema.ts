@@ -81,11 +81,36 @@ export async function ensureSchema(client: cassandra.Client, config: TableConfig
     } else {
       await client.execute(createKeyspaceCql(config.keyspace, wanted));
     }
-    await client.execute(createTableCql(config.keyspace, config.table));
+    await untilKeyspaceReached(() => client.execute(createTableCql(config.keyspace, config.table)));
   } catch (error) {
     throw cassandraError(`creating ${config.keyspace}.${config.table}`, config, error);
   }
   return warnings;
+}
+
+/** A coordinator that has not yet seen a keyspace just created answers this. */
+const KEYSPACE_NOT_YET = /Keyspace '?[\w]+'? doesn't exist/i;
+
+/**
+ * Runs a statement on a keyspace just created, again while the coordinator
+ * it reaches answers that the keyspace does not exist. After CREATE KEYSPACE
+ * the driver waits for the nodes to agree on the schema for 10 s at most,
+ * and never sees them agree while a node is down (its old schema version
+ * stays in system.peers); on a busy ring the next statement can then reach
+ * a node the keyspace has not reached yet (CI, cluster suite: the engine
+ * exited with "Keyspace 'it_3b533f2c' doesn't exist"). Any other error, or
+ * the same one past `timeoutMs`, is thrown.
+ */
+export async function untilKeyspaceReached<T>(run: () => Promise<T>, timeoutMs = 60_000, pauseMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!KEYSPACE_NOT_YET.test((error as Error)?.message ?? '') || Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(pauseMs * attempt, 5_000)));
+    }
+  }
 }
 
 /**

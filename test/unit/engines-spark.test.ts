@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pipelineNames } from '../../src/engines/spark/engine.ts';
+import { launchRetryMs, pipelineNames } from '../../src/engines/spark/engine.ts';
 import {
   CORRUPT_COLUMN, LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, parsedColumns, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
 } from '../../src/engines/spark/query.ts';
@@ -89,4 +89,12 @@ test('the observed metrics take the wait as a column (current_timestamp() is not
   const plan = collectMetrics(range(0n, 1n), 'm', [{ exprType: { case: 'expressionString', value: { expression: 'count(1)' } } }]);
   assert.equal(plan.relType?.case, 'collectMetrics');
   assert.equal((plan.relType?.value as { name: string }).name, 'm');
+});
+
+// Regression (CI, cluster suite): the connector could not see a table just
+// created for over two minutes, and the engine gave up starting after one.
+test('starting the queries is retried for three minutes when the connector cannot see the new table yet, one minute otherwise', () => {
+  const notSeen = new Error("starting the Spark query q: Couldn't find table created_users or keyspace it_c56591a1 - Found similar keyspaces and tables:");
+  assert.equal(launchRetryMs(notSeen), 180_000);
+  assert.equal(launchRetryMs(new Error('14 UNAVAILABLE: No connection established')), 60_000);
 });

@@ -152,7 +152,7 @@ export class SparkEngine {
       // Spark Connect restarting: keep trying for a minute (not the whole
       // outage window: a server that is not there at all is one clear error).
       this.#log.warn(`spark engine: ${describeError(error)}; trying again in 5 s`);
-      await this.#relaunchUntil(Date.now() + Math.min(60_000, this.#outageMs));
+      await this.#relaunchUntil(Date.now() + Math.min(launchRetryMs(error), this.#outageMs));
     }
   }
 
@@ -478,4 +478,17 @@ function dataLossError(c: SparkEngineConfig, detail: string, cause: unknown): Us
       `To read the topic from its start, delete the checkpoint ${dir}; rows already written stay and are upserted again.`,
     { cause },
   );
+}
+
+/**
+ * How long to keep starting the queries after the first try failed: a
+ * minute for Spark Connect restarting (a server that is not there at all is
+ * one clear error, soon), three when the connector cannot see the table the
+ * engine has just created. The connector learns the schema through its own
+ * driver's control node, and on a busy ring a node can lag the others'
+ * schema for minutes (CI, cluster suite: cassandra-1 missed a keyspace for
+ * over two minutes and the query gave up after one).
+ */
+export function launchRetryMs(error: unknown): number {
+  return /Couldn't find table \S+ or keyspace/.test(describeError(error)) ? 180_000 : 60_000;
 }
