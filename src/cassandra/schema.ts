@@ -1,6 +1,7 @@
 import cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { RECORD_FIELDS } from '../record/record.ts';
+import { changeSchema } from './agreement.ts';
 import { cassandraError, consistencyOf } from './session.ts';
 
 const Long = cassandra.types.Long;
@@ -57,12 +58,22 @@ export function createTableCql(keyspace: string, table: string): string {
 /**
  * Creates the keyspace (replicated as --keyspace-replication says) and the
  * table if they are missing; idempotent, safe to run from every engine
- * instance at every start. An existing keyspace replicated less than asked
- * gets a warning naming it and the statements that fix it (returned: the
- * caller logs them).
+ * instance at every start. Each statement is followed by a wait until the
+ * nodes up agree on the schema (changeSchema, `agreementTimeoutMs` each),
+ * so the next statement, and the Spark connector's metadata, find them on
+ * whichever node they reach. An existing keyspace replicated less than
+ * asked gets a warning naming it and the statements that fix it (returned:
+ * the caller logs them).
  */
-export async function ensureSchema(client: cassandra.Client, config: TableConfig & Partial<Pick<Config, 'keyspaceReplication'>>): Promise<string[]> {
+export async function ensureSchema(
+  client: cassandra.Client,
+  config: TableConfig & Partial<Pick<Config, 'keyspaceReplication'>>,
+  options: { agreementTimeoutMs?: number } = {},
+): Promise<string[]> {
   const warnings: string[] = [];
+  const doing = `creating ${config.keyspace}.${config.table}`;
+  const change = (cql: string, what: string) =>
+    changeSchema(client, cql, { doing, what, dc: config.cassandraDc, ...(options.agreementTimeoutMs === undefined ? {} : { timeoutMs: options.agreementTimeoutMs }) });
   try {
     const nodes = client.hosts.values().filter((h) => h.datacenter === config.cassandraDc).length;
     const wanted = keyspaceReplication(config.keyspaceReplication ?? 'auto', config.cassandraDc, nodes);
@@ -79,38 +90,16 @@ export async function ensureSchema(client: cassandra.Client, config: TableConfig
         );
       }
     } else {
-      await client.execute(createKeyspaceCql(config.keyspace, wanted));
+      await change(createKeyspaceCql(config.keyspace, wanted), `CREATE KEYSPACE ${config.keyspace}`);
     }
-    await untilKeyspaceReached(() => client.execute(createTableCql(config.keyspace, config.table)));
+    await change(createTableCql(config.keyspace, config.table), `CREATE TABLE ${config.keyspace}.${config.table}`);
+    // The driver refreshed its metadata when the change was answered, from its control node, which may
+    // have got the change only during the wait; the writer's replica grouping reads it.
+    await client.metadata.refreshKeyspace(config.keyspace).catch(() => {});
   } catch (error) {
-    throw cassandraError(`creating ${config.keyspace}.${config.table}`, config, error);
+    throw cassandraError(doing, config, error);
   }
   return warnings;
-}
-
-/** A coordinator that has not yet seen a keyspace just created answers this. */
-const KEYSPACE_NOT_YET = /Keyspace '?[\w]+'? doesn't exist/i;
-
-/**
- * Runs a statement on a keyspace just created, again while the coordinator
- * it reaches answers that the keyspace does not exist. After CREATE KEYSPACE
- * the driver waits for the nodes to agree on the schema for 10 s at most,
- * and never sees them agree while a node is down (its old schema version
- * stays in system.peers); on a busy ring the next statement can then reach
- * a node the keyspace has not reached yet (CI, cluster suite: the engine
- * exited with "Keyspace 'it_3b533f2c' doesn't exist"). Any other error, or
- * the same one past `timeoutMs`, is thrown.
- */
-export async function untilKeyspaceReached<T>(run: () => Promise<T>, timeoutMs = 60_000, pauseMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!KEYSPACE_NOT_YET.test((error as Error)?.message ?? '') || Date.now() >= deadline) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(pauseMs * attempt, 5_000)));
-    }
-  }
 }
 
 /**

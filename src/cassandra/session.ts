@@ -41,11 +41,15 @@ export function createCassandraClient(config: CassandraConfig, options: { concur
   const port = Number(first.split(':')[1]);
   return new cassandra.Client({
     contactPoints: config.cassandraHosts.map((h) => h.split(':')[0]!),
-    protocolOptions: { port },
     localDataCenter: config.cassandraDc,
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 }, maxRequestsPerConnection: Math.max(2048, options.concurrency ?? 0) },
     socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
     queryOptions: { consistency: consistencyOf(config.writeConsistency ?? 'LOCAL_QUORUM'), prepare: true },
+    // Off: a schema change waits in changeSchema (agreement.ts) for the nodes up to agree, each asked
+    // itself. The driver's wait asks the coordinator alone, counts a down node's old version in its
+    // system.peers, and so spent its whole 10 s after every change while a node was down. (With 0
+    // the driver's ResultSet.info.isSchemaInAgreement is always true: nothing here reads it.)
+    protocolOptions: { port, maxSchemaAgreementWaitSeconds: 0 },
     policies: { speculativeExecution: new cassandra.policies.speculativeExecution.ConstantSpeculativeExecutionPolicy(SPECULATIVE_WRITE.delayMs, SPECULATIVE_WRITE.extraExecutions) },
     ...authProvider(config),
   });
@@ -107,23 +111,41 @@ export function cassandraError(doing: string, config: CassandraConfig, error: un
 }
 
 /**
+ * A client that talks to `address` (host:port) alone, for questions about
+ * that node itself (its system tables, its view of the ring): the driver
+ * would otherwise learn the other nodes from it and ask one of them. No
+ * schema metadata is read (cheaper to connect), one connection.
+ */
+export function pinnedClient(config: CassandraConfig, address: string, timeoutMs: number): cassandra.Client {
+  const { loadBalancing } = cassandra.policies;
+  return new cassandra.Client({
+    contactPoints: [address.split(':')[0]!],
+    protocolOptions: { port: Number(address.split(':')[1]) },
+    localDataCenter: config.cassandraDc,
+    isMetadataSyncEnabled: false,
+    pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
+    socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+    policies: { loadBalancing: new loadBalancing.AllowListPolicy(new loadBalancing.DCAwareRoundRobinPolicy(config.cassandraDc), [address]) },
+    ...authProvider(config),
+  });
+}
+
+/**
  * True when a node answers a CQL query within the timeout. A node that
  * refuses the credentials (or asks for some) has answered too: it is up.
- * With `only`, that node itself must answer (one node of a ring: the driver
- * would otherwise learn the others and ask one of them).
+ * With `only`, that node itself must answer (one node of a ring).
  */
 export async function cassandraAnswers(config: CassandraConfig, timeoutMs = 3000, only?: string): Promise<boolean> {
   const first = config.cassandraHosts[0]!;
-  const client = new cassandra.Client({
-    contactPoints: config.cassandraHosts.map((h) => h.split(':')[0]!),
-    protocolOptions: { port: Number(first.split(':')[1]) },
-    localDataCenter: config.cassandraDc,
-    socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
-    ...(only
-      ? { policies: { loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(config.cassandraDc), [only]) } }
-      : {}),
-    ...authProvider(config),
-  });
+  const client = only
+    ? pinnedClient(config, only, timeoutMs)
+    : new cassandra.Client({
+        contactPoints: config.cassandraHosts.map((h) => h.split(':')[0]!),
+        protocolOptions: { port: Number(first.split(':')[1]) },
+        localDataCenter: config.cassandraDc,
+        socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+        ...authProvider(config),
+      });
   try {
     await client.execute('SELECT release_version FROM system.local');
     return true;

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
-import { cassandraAnswers, createCassandraClient, isAuthenticationError, ringNodes, type CassandraConfig } from '../cassandra/session.ts';
+import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
+import { WaitFailed } from '../cassandra/wait.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import {
   CASSANDRA_MAIN_CLASS, cassandraArtifacts, cassandraConfigYaml, cassandraJvmArgs, cassandraLogbackXml, ringTokens,
 } from './cassandra-recipe.ts';
+import { untilRingReady } from './cassandra-ring.ts';
 import { APP_USER, assertPlainSecret, stackSecrets } from './secrets.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 
@@ -99,30 +101,23 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
 }
 
 /**
- * A ring's node is up when the ring is: the driver, from every contact
- * point, sees all the nodes up, and they agree on the schema.
+ * A ring's node is up when the ring is (cassandra-ring.ts): every node
+ * answers, knows every other node and holds a messaging connection to it,
+ * and all agree on the schema, each node asked itself. Every node of the
+ * ring waits for the whole ring, so `stack up cassandra-2` after a restart
+ * also waits until the others see it back. (One node alone has no ring to
+ * wait for: its probe is its readiness.)
  */
 async function waitForRing(config: CassandraStackConfig, count: number, ctx: PrepareContext): Promise<void> {
   const hosts = cassandraStackHosts({ ...config, cluster: true, cassandraNodes: count });
-  const deadline = Date.now() + 240_000;
-  let seen = 0;
-  for (;;) {
-    const client = createCassandraClient({ cassandraHosts: hosts, cassandraDc: config.cassandraDc });
-    try {
-      await client.connect();
-      const nodes = await ringNodes(client);
-      seen = nodes.filter((n) => n.up).length;
-      // checkSchemaAgreement is in the driver but not in its type definitions.
-      const agreed = await (client.metadata as unknown as { checkSchemaAgreement(): Promise<boolean> }).checkSchemaAgreement();
-      if (seen >= count && agreed) return;
-    } catch {
-      // Not all there yet.
-    } finally {
-      await client.shutdown().catch(() => {});
-    }
-    if (Date.now() > deadline) throw new UserstreamError(ErrorCodes.STACK_START, `cassandra: the ring has ${seen} of ${count} nodes up after 240 s; see ${ctx.dirs.log}`);
-    ctx.reporter(`waiting for the ring: ${seen} of ${count} nodes up`);
-    await new Promise((r) => setTimeout(r, 2000));
+  const where: CassandraConfig = { cassandraHosts: hosts, cassandraDc: config.cassandraDc };
+  try {
+    const ready = await untilRingReady(where, hosts, { timeoutMs: 240_000, onWait: (line) => ctx.reporter(`waiting for the ring: ${line}`) });
+    ctx.reporter(`the ring is ready: ${ready}`);
+  } catch (error) {
+    if (!(error instanceof WaitFailed)) throw error;
+    const logs = join(dirname(ctx.dirs.data), 'cassandra-*', 'system.log');
+    throw new UserstreamError(ErrorCodes.STACK_START, `cassandra: the ring is not ready: ${error.message}; see ${logs}`, { cause: error });
   }
 }
 
