@@ -5,7 +5,7 @@
  * (PostgreSQL refuses to run as root), listening on 127.0.0.1 only.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,6 +123,7 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
         ...uidGid(ctx.dirs.data),
       };
     },
+    orphan: (dirs) => postmasterOf(pgDataDir(dirs.data)),
     probe: async () => {
       try {
         await run(join(pg().bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'SELECT 1'], {
@@ -134,6 +135,26 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
       }
     },
   };
+}
+
+/**
+ * The postmaster PostgreSQL records in its data folder (postmaster.pid: its
+ * pid on the first line, the folder on the second), with the folder as the
+ * marker to check on its command line: a postmaster of ours whose run file
+ * was lost is found here, and adopted rather than called a stranger on the
+ * port (it serves our cluster, started by us; stopping it would only cost a
+ * restart). A stale file (a killed server) names a pid that is gone, or
+ * reused by a process without our folder on its command line: not adopted.
+ */
+export function postmasterOf(data: string): { pid: number; marker: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(data, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pid, dir] = text.split('\n');
+  return /^\d+$/.test(pid ?? '') && dir === data ? { pid: Number(pid), marker: data } : undefined;
 }
 
 /** The owner of the data folder (prepare chowned it to the server's user). */

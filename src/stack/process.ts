@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, fchownSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchownSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface RunInfo {
@@ -27,10 +27,21 @@ export function processStartTicks(pid: number): string | undefined {
   }
 }
 
+/**
+ * The run file's record; undefined when there is none (or it is not JSON).
+ * Any other failure to read it throws: "cannot read it now" must not pass
+ * for "nothing of ours runs", which makes callers start or forget a service.
+ */
 export function readRunInfo(file: string): RunInfo | undefined {
-  if (!existsSync(file)) return undefined;
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunInfo;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as RunInfo;
   } catch {
     return undefined;
   }
@@ -89,11 +100,24 @@ export function startDetached(
   }
 }
 
+/**
+ * Other userstream commands read run files at any time (`status`, `down`,
+ * another `up`): the record appears whole, by a rename, never truncated.
+ */
 export function writeRunInfo(file: string, info: RunInfo): void {
-  writeFileSync(file, `${JSON.stringify(info, null, 2)}\n`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`);
+  renameSync(tmp, file);
 }
 
+/**
+ * Removes a run file, unless it names a live process of ours: that record
+ * is the only proof the process is userstream's (without it the next `up`
+ * calls its port taken by a stranger), and another start may have written
+ * it since the caller last looked.
+ */
 export function removeRunInfo(file: string): void {
+  if (isOurs(readRunInfo(file))) return;
   rmSync(file, { force: true });
 }
 

@@ -73,6 +73,14 @@ export interface ServiceDefinition {
    * idempotent setup that needs the service up (users, roles). Its errors fail `up`.
    */
   afterStart?(ctx: PrepareContext): Promise<void>;
+  /**
+   * A process of this service that runs without a run file (its record was
+   * lost: an older userstream, a start that died between spawn and record),
+   * found through the service's own bookkeeping (PostgreSQL's
+   * postmaster.pid): its pid and the marker its command line carries. `up`
+   * adopts it and `down` stops it, instead of calling it a stranger on its port.
+   */
+  orphan?(dirs: ServiceDirs): { pid: number; marker: string } | undefined;
   /** True once the service really answers (a metadata request, a CQL query). */
   probe(): Promise<boolean>;
   /** How long to wait for the probe after start. */

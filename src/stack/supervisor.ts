@@ -4,9 +4,10 @@ import { findJava, findJavaAtLeast } from './java.ts';
 import { classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
-  isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo,
+  isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo, type RunInfo,
 } from './process.ts';
-import type { PrepareContext, ServiceDefinition } from './service.ts';
+import type { PrepareContext, ServiceDefinition, ServiceDirs } from './service.ts';
+import { claimStart } from './start-claim.ts';
 
 export interface StackReporter {
   update(service: string, text: string): void;
@@ -125,15 +126,33 @@ async function restartHolders(
   }
 }
 
+/**
+ * Starts a service or reuses the one of ours that runs, one start of it at a
+ * time in the stack folder (see start-claim.ts): a second start waits, then
+ * finds the first one's process and reuses it.
+ */
 async function serviceUp(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<'started' | 'reused'> {
+  const release = await claimStart(paths.runDir, service.name, (holder) =>
+    options.reporter.update(service.name, `another userstream (pid ${holder}) is starting it; waiting`),
+  );
+  try {
+    return await startOrReuse(service, paths, options);
+  } finally {
+    release();
+  }
+}
+
+async function startOrReuse(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<'started' | 'reused'> {
   const { reporter } = options;
   const runFile = paths.runFile(service.name);
   const previous = readRunInfo(runFile);
-  if (isOurs(previous)) {
-    reporter.update(service.name, `already started (pid ${previous.pid}); checking it answers`);
-    await waitForProbe(service, previous.pid, paths, 60_000);
+  const running = isOurs(previous) ? previous : orphanOf(service, paths);
+  if (running) {
+    if (running !== previous) writeRunInfo(runFile, running);
+    reporter.update(service.name, `already started (pid ${running.pid}); checking it answers`);
+    await waitForProbe(service, running, paths, 60_000);
     await service.afterStart?.(context(service, paths, libDir(service, paths), undefined, reporter));
-    reporter.done(service.name, `running (pid ${previous.pid}, reused)`);
+    reporter.done(service.name, `running (pid ${running.pid}, ${running === previous ? 'reused' : 'adopted: it ran without a run file'})`);
     return 'reused';
   }
   removeRunInfo(runFile);
@@ -184,19 +203,11 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
     ...(cmd.uid === undefined ? {} : { uid: cmd.uid }),
     ...(cmd.gid === undefined ? {} : { gid: cmd.gid }),
   });
-  writeRunInfo(runFile, {
-    service: service.name,
-    pid,
-    version: service.version,
-    ...(service.variant ? { variant: service.variant } : {}),
-    ports: service.ports.map((p) => p.port),
-    startedAt: new Date().toISOString(),
-    marker: cmd.marker,
-    ...(processStartTicks(pid) === undefined ? {} : { startTicks: processStartTicks(pid)! }),
-  });
+  const info = runInfo(service, pid, cmd.marker);
+  writeRunInfo(runFile, info);
   reporter.update(service.name, `started (pid ${pid}); waiting until it answers`);
   const started = Date.now();
-  await waitForProbe(service, pid, paths, service.startTimeoutMs);
+  await waitForProbe(service, info, paths, service.startTimeoutMs);
   await service.afterStart?.(ctx);
   reporter.done(service.name, `running (pid ${pid}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return 'started';
@@ -207,22 +218,56 @@ function libDir(service: ServiceDefinition, paths: StackPaths): string {
   return join(paths.cache, `${service.classpath ?? service.name}-${service.version}`, 'lib');
 }
 
+function dirs(service: ServiceDefinition, paths: StackPaths, lib: string): ServiceDirs {
+  return { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) };
+}
+
 function context(service: ServiceDefinition, paths: StackPaths, lib: string, java: PrepareContext['java'], reporter: StackReporter): PrepareContext {
   return {
     java,
     paths,
     marker: `-Duserstream.service=${service.name}`,
-    dirs: { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) },
+    dirs: dirs(service, paths, lib),
     reporter: (text) => reporter.update(service.name, text),
   };
 }
 
-async function waitForProbe(service: ServiceDefinition, pid: number, paths: StackPaths, timeoutMs: number): Promise<void> {
+/** The record of a process of this service: what `down` and the next `up` check before trusting the pid. */
+function runInfo(service: ServiceDefinition, pid: number, marker: string): RunInfo {
+  const startTicks = processStartTicks(pid);
+  return {
+    service: service.name,
+    pid,
+    version: service.version,
+    ...(service.variant ? { variant: service.variant } : {}),
+    ports: service.ports.map((p) => p.port),
+    startedAt: new Date().toISOString(),
+    marker,
+    ...(startTicks === undefined ? {} : { startTicks }),
+  };
+}
+
+/** A process of ours running without a run file, found by the service's own bookkeeping (ServiceDefinition.orphan). */
+function orphanOf(service: ServiceDefinition, paths: StackPaths): RunInfo | undefined {
+  const found = service.orphan?.(dirs(service, paths, libDir(service, paths)));
+  if (!found) return undefined;
+  const info = runInfo(service, found.pid, found.marker);
+  return isOurs(info) ? info : undefined;
+}
+
+/**
+ * Waits for the probe while the process `info` names runs. That process is
+ * watched, not the run file: other userstream commands write and remove run
+ * files too (a concurrent start, `down`), and a record that changed under
+ * us does not mean our process exited. Reading it here made `up` report a
+ * running, ready postgres as "exited during start-up" and delete its record.
+ */
+async function waitForProbe(service: ServiceDefinition, info: RunInfo, paths: StackPaths, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const runFile = paths.runFile(service.name);
+  const { pid } = info;
   for (;;) {
-    if (!isOurs(readRunInfo(runFile))) {
-      removeRunInfo(runFile);
+    if (!isOurs(info)) {
+      removeRunInfo(paths.runFile(service.name));
       throw new UserstreamError(
         ErrorCodes.STACK_START,
         `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`,
@@ -253,13 +298,14 @@ export async function stackDown(services: ServiceDefinition[], paths: StackPaths
     const dependents = services.filter((s) => s.after?.includes(service.name));
     done = Promise.allSettled(dependents.map(stop)).then(async () => {
       const runFile = paths.runFile(service.name);
-      const info = readRunInfo(runFile);
-      if (!isOurs(info)) {
+      const recorded = readRunInfo(runFile);
+      const info = isOurs(recorded) ? recorded : orphanOf(service, paths);
+      if (!info) {
         removeRunInfo(runFile);
         reporter.done(service.name, 'not running');
         return;
       }
-      reporter.update(service.name, `stopping (pid ${info.pid})`);
+      reporter.update(service.name, `stopping (pid ${info.pid}${info === recorded ? '' : ', which ran without a run file'})`);
       await stopProcess(info.pid);
       removeRunInfo(runFile);
       reporter.done(service.name, 'stopped');
@@ -273,9 +319,10 @@ export async function stackDown(services: ServiceDefinition[], paths: StackPaths
 export async function stackStatus(services: ServiceDefinition[], paths: StackPaths): Promise<ServiceStatus[]> {
   return Promise.all(
     services.map(async (service): Promise<ServiceStatus> => {
-      const info = readRunInfo(paths.runFile(service.name));
+      const recorded = readRunInfo(paths.runFile(service.name));
+      const info = isOurs(recorded) ? recorded : orphanOf(service, paths);
       const ports = service.ports.map((p) => p.port);
-      if (isOurs(info)) {
+      if (info) {
         const answers = await service.probe().catch(() => false);
         return {
           name: service.name, version: info.version, ...(info.variant ? { variant: info.variant } : {}), state: answers ? 'running' : 'starting', pid: info.pid, ports: info.ports,
