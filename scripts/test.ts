@@ -67,7 +67,7 @@ export const STAGES: readonly Stage[] = [
   nodeTest('integration', 'integration and end-to-end tests on the local stack (KRaft)', {
     stack: '', args: "'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts'",
   }),
-  nodeTest('faults', 'the reliability suite: services killed and paused under load, per engine', {
+  nodeTest('faults', 'the reliability suite: both engines side by side, and the Airflow task, through services killed under load', {
     stack: '', args: "'test/faults/**/*.test.ts'",
   }),
   nodeTest('zookeeper', '`userstream up` end to end with Kafka 3.9 on ZooKeeper', {

@@ -1,0 +1,91 @@
+/**
+ * Both engines under one fault schedule: one ingest into one topic, and each
+ * engine with its own keyspace, consumer group, DLQ topic and Spark
+ * checkpoint, so each is reconciled on its own. Running them side by side
+ * halves the suite's time and puts both through exactly the same faults.
+ */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { Admin } from '@platformatic/kafka';
+import type { Config } from '../../src/config/options.ts';
+import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
+import { pipelineNames } from '../../src/engines/spark/engine.ts';
+import { committedOffsets, endOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
+import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
+import { type CliRun, cliTarget, startCli } from '../support/cli.ts';
+import { readWholeTopic, testConfig } from '../support/stack.ts';
+import type { BadMessage } from './support.ts';
+
+export const ENGINES = ['node', 'spark'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export interface EnginePair {
+  /** The ingest's target: the shared topic. */
+  topic: Config;
+  engines: Record<EngineName, Config>;
+}
+
+/** A topic of the test's own, and for each engine a keyspace, group and DLQ of its own reading it. */
+export async function enginePair(t: TestContext, overrides: Partial<Config> = {}): Promise<EnginePair> {
+  const node = testConfig(t, overrides);
+  const spark = { ...testConfig(t, overrides), topic: node.topic };
+  await ensureTopics(node, [
+    { name: node.topic, partitions: node.partitions },
+    { name: node.dlqTopic, partitions: 1 },
+    { name: spark.dlqTopic, partitions: 1 },
+  ]);
+  return { topic: node, engines: { node, spark } };
+}
+
+export function startEngine(engine: EngineName, config: Config): CliRun {
+  return startCli(['stream', '--engine', engine, ...cliTarget(config)]);
+}
+
+/**
+ * Where the engine has committed up to, per partition: the node engine's
+ * group offsets, or the slower of the Spark queries' checkpoints; undefined
+ * before its first commit or when the admin request fails.
+ */
+export async function committedBy(engine: EngineName, config: Config): Promise<Map<number, bigint> | undefined> {
+  if (engine === 'spark') return committedSparkOffsets(pipelineNames(config), config.topic);
+  const admin = new Admin({ ...baseKafkaOptions(config, 'it-committed'), retries: 0, timeout: 3000 });
+  try {
+    return await committedOffsets(admin, config.groupId, config.topic);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/** Messages the engine has committed (written to Cassandra or dead-lettered), in all. */
+export async function landed(engine: EngineName, config: Config): Promise<number | undefined> {
+  const done = await committedBy(engine, config);
+  return done === undefined ? undefined : offsetTotal(done);
+}
+
+/** Messages of the topic the engine has not committed yet (infinite before its first commit). */
+export async function lagOf(engine: EngineName, config: Config): Promise<number> {
+  const done = await committedBy(engine, config);
+  if (!done) return Number.POSITIVE_INFINITY;
+  let lag = 0n;
+  for (const [partition, end] of await endOffsets(config, config.topic)) {
+    const d = done.get(partition) ?? 0n;
+    if (end > d) lag += end - d;
+  }
+  return Number(lag);
+}
+
+/** Fails at once (not at a wait's deadline) when a process the scenario needs has exited. */
+export function assertRunning(run: CliRun, what: string): void {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) {
+    assert.fail(`${what} exited (${run.child.exitCode ?? run.child.signalCode}):\n${run.stderr.slice(-2000)}`);
+  }
+}
+
+/** What the engine's DLQ holds, and the bad messages missing from it with their reason (dead letters are at least once: one may be there twice). */
+export async function dlqCheck(config: Config, bad: BadMessage[]): Promise<{ deadLettered: number; missing: BadMessage[] }> {
+  const dlq = await readWholeTopic(config, config.dlqTopic);
+  const missing = bad.filter((b) => !dlq.some((d) => (d.value ?? Buffer.alloc(0)).equals(b.value ?? Buffer.alloc(0)) && b.reason.test(d.headers.get('userstream.reason') ?? '')));
+  return { deadLettered: dlq.length, missing };
+}
