@@ -51,7 +51,7 @@ interface BenchOptions {
   cluster: boolean;
   /** --cluster: node engine instances in one group, one drain each. */
   nodeInstances: number[];
-  /** --cluster: Spark workers, one drain each. */
+  /** --cluster: Spark workers, one drain each; none: one drain on the workers the cluster runs. */
   sparkWorkers: number[];
 }
 
@@ -104,8 +104,8 @@ function parseArgs(argv: string[]): BenchOptions {
   return smoke
     ? {
         engines: cluster.cluster ? engines : ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, cassandraWarmup: 1, smoke, out: o.out, docs: false,
-        // On the cluster a drain needs a few seconds more: Spark's first micro-batch on a fresh worker takes that long.
-        ...cluster, ...(cluster.cluster ? { nodeInstances: [1, 2], sparkWorkers: [1], warmup: 5, duration: 8 } : {}),
+        // On the cluster: a group of one and of two, and Spark on the workers the cluster runs (no Connect server restart to resize).
+        ...cluster, ...(cluster.cluster ? { nodeInstances: [1, 2], sparkWorkers: [], warmup: 2, duration: 4 } : {}),
       }
     : {
         engines, rates, max: o.max, duration: o.duration, warmup: o.warmup, soakMinutes: o.soakMinutes, rawConcurrency: o.rawConcurrency,
@@ -404,8 +404,11 @@ class Bench {
     await this.dropLater(names.keyspace);
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const seconds = this.opts.warmup + this.opts.duration;
-    // Enough for an engine as fast as the producer to stay busy for the whole window.
-    const backlogSeconds = Math.ceil(seconds * 1.25);
+    // Enough for an engine as fast as the producer to stay busy for the whole window. A smoke's
+    // backlog is a few seconds of the producer (tens of thousands of records, more than an engine
+    // drains in its window): Spark takes a whole backlog in one micro-batch, and 150,000 records
+    // took 90 s of the cluster smoke to write and read back.
+    const backlogSeconds = this.opts.smoke ? 3 : Math.ceil(seconds * 1.25);
     const what = `${engine} engine${instances > 1 ? ` × ${instances}` : ''}${scale.sparkWorkers !== undefined ? ` on ${scale.sparkWorkers} Spark worker(s)` : ''}`;
     say(`${what} draining a backlog: producing for ${backlogSeconds} s first`);
     await succeeded(this.ingest(names.topic, 0, backlogSeconds));
@@ -667,7 +670,8 @@ export async function main(argv: string[]): Promise<number> {
  * Cassandra ceiling on the ring (the engines' consistency and replication),
  * then the node engine draining a backlog with 1, 2, 3 instances in one
  * group, and the Spark engine with 1 and 2 workers (the Connect server
- * restarted for each size, so its executors are on exactly those workers).
+ * restarted for each size other than the running one, so its executors are
+ * on exactly those workers).
  * Every phase records how busy the machine's cores were: where they are
  * all busy, more instances cannot go faster here, whatever the design.
  */
@@ -683,23 +687,26 @@ async function clusterMain(opts: BenchOptions): Promise<number> {
 
   const bench = new Bench(config, opts);
   bench.cassandra = await connectCassandra(config);
-  let resized = false;
+  // The Connect server `stack up` started has an executor on each of the cluster's workers.
+  let size = config.sparkWorkers;
   try {
     await bench.startSource();
     await bench.warmCassandra();
     await bench.cassandraCeiling(DEFAULT_ROWS_PER_REQUEST);
     if (opts.engines.includes('node')) for (const n of opts.nodeInstances) await bench.drainPhase('node', { instances: n });
     if (opts.engines.includes('spark')) {
-      for (const w of opts.sparkWorkers) {
-        resized = true;
-        await sizeSpark(bench, w);
+      for (const w of opts.sparkWorkers.length > 0 ? opts.sparkWorkers : [size]) {
+        if (w !== size) {
+          size = w; // before the restart: a failed one is restored below too
+          await sizeSpark(bench, w);
+        }
         await bench.drainPhase('spark', { sparkWorkers: w });
       }
     }
   } finally {
     await cleanUp(bench);
     // Leave the cluster as `stack up --cluster` makes it.
-    if (resized) await sizeSpark(bench, config.sparkWorkers).catch((error: Error) => say(`could not restore the Spark cluster: ${error.message}`));
+    if (size !== config.sparkWorkers) await sizeSpark(bench, config.sparkWorkers).catch((error: Error) => say(`could not restore the Spark cluster: ${error.message}`));
   }
 
   const result: BenchResult = {
