@@ -25,9 +25,11 @@ test('the dashboard during `up --follow`: the numbers move, the user cards rende
     'up', '--follow', '--engine', 'node', '--no-airflow', '--source', 'builtin', '--rate', '300', '--batch-size', '100',
     '--dashboard-port', String(port), ...cliTarget(config),
   ]);
-  t.after(async () => {
-    run.child.kill('SIGINT');
-    await run.done;
+  // Stopped at the end of the test, not in an after hook: testConfig's hook, registered first, runs
+  // first and deletes the topic, and a run whose topic is gone retries its last batch for the whole
+  // --send-timeout (two minutes of this test went that way). This one is for a test that failed.
+  t.after(() => {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
   });
   const url = await waitFor('the dashboard URL in the log', async () => {
     if (run.child.exitCode !== null) throw new Error(`up exited early: ${run.stderr}`);
@@ -91,6 +93,12 @@ test('the dashboard during `up --follow`: the numbers move, the user cards rende
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+
+  // Ctrl-C with the page still open: the ingest stops, the engine drains, the summary prints.
+  run.child.kill('SIGINT');
+  const stopped = await run.done;
+  assert.equal(stopped.code, 0, stopped.stderr.slice(-2000));
+  assert.match(stopped.stdout, /userstream up: done/);
 });
 
 for (const engine of ['node', 'spark']) {
@@ -98,9 +106,8 @@ test(`metrics of the ${engine} engine match the rows in Cassandra, the latency h
   const config = testConfig(t);
   const port = await freePort();
   const stream = startCli(['stream', '--engine', engine, '--metrics-port', String(port), ...cliTarget(config)]);
-  t.after(async () => {
-    stream.child.kill('SIGINT');
-    await stream.done;
+  t.after(() => {
+    if (stream.child.exitCode === null) stream.child.kill('SIGKILL');
   });
   await waitFor(`the metrics endpoint${engine === 'spark' ? ' and the queries' : ''}`, async () => {
     if (engine === 'spark' && !/rejects → /.test(stream.stderr)) return undefined;
@@ -123,6 +130,9 @@ test(`metrics of the ${engine} engine match the rows in Cassandra, the latency h
   assert.equal(sample(text, 'userstream_end_to_end_latency_seconds_count', `engine="${engine}"`), rows);
   assert.ok(sample(text, 'userstream_end_to_end_latency_seconds_bucket', `le="120",engine="${engine}"`)! <= rows);
   assert.match(text, /^# TYPE userstream_end_to_end_latency_seconds histogram$/m);
+  // Stopped here, while its topic exists (testConfig's cleanup runs before later after hooks).
+  stream.child.kill('SIGINT');
+  assert.equal((await stream.done).code, 0, stream.stderr.slice(-2000));
 });
 }
 
