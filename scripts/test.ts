@@ -21,6 +21,8 @@ export interface Stage {
   kind: StageResult['kind'];
   /** A shell command run from the checkout, as an npm script would be. */
   command: string;
+  /** with-stack.ts's flags for the stack the stage runs on ('' for the default one); none: no stack. */
+  stack?: string;
   /** Why this machine cannot run the stage (e.g. no Docker), or undefined; the run goes on without it. */
   unavailable?: () => string | undefined;
 }
@@ -55,7 +57,7 @@ function nodeTest(name: string, description: string, o: { stack?: string; args: 
     reporterFlags(name),
     o.args,
   ].filter(Boolean).join(' ');
-  return { name, description, kind: 'tests', command };
+  return { name, description, kind: 'tests', command, ...(onStack ? { stack: o.stack } : {}) };
 }
 
 /** In run order. The cluster is last: it stops the single-node services its nodes replace, so each topology starts once. */
@@ -76,8 +78,11 @@ export const STAGES: readonly Stage[] = [
   nodeTest('secure', 'the secure profile: SASL_SSL Kafka, Cassandra logins, wrong credentials', {
     stack: '--secure', args: "'test/secure/**/*.test.ts'",
   }),
-  nodeTest('cluster', 'the three-node cluster and its fault suite', {
-    stack: '--cluster', args: "'test/cluster/**/*.test.ts'",
+  nodeTest('cluster', 'the three-node cluster: `up --cluster`, a rebalance, the first nodes listed down, the scale-out bench smoke', {
+    stack: '--cluster', args: "'test/cluster/*.test.ts'",
+  }),
+  nodeTest('cluster-faults', 'the cluster under faults: both engines side by side through brokers, Cassandra nodes and a Spark worker killed and paused; two brokers of three down', {
+    stack: '--cluster', args: "'test/cluster/faults/*.test.ts'",
   }),
 ];
 
@@ -109,17 +114,18 @@ export function helpText(stages: readonly Stage[] = STAGES): string {
 
 /** What running stages needs from the outside world; the unit tests pass stand-ins. */
 export interface RunDeps {
-  exec(command: string): Promise<number>;
+  /** `keepStack`: the next stage runs on the same stack, so with-stack.ts leaves it running. */
+  exec(command: string, keepStack: boolean): Promise<number>;
   /** Clears what an earlier run of the stage's reporter left, before the stage starts. */
   clear(stage: string): void;
   readReport(stage: string): StageReport | undefined;
   log(line: string): void;
 }
 
-async function runStage(stage: Stage, deps: RunDeps): Promise<{ result: StageResult; tests: TestTiming[] }> {
+async function runStage(stage: Stage, deps: RunDeps, keepStack: boolean): Promise<{ result: StageResult; tests: TestTiming[] }> {
   if (stage.kind === 'tests') deps.clear(stage.name);
   const started = performance.now();
-  const exitCode = await deps.exec(stage.command);
+  const exitCode = await deps.exec(stage.command, keepStack);
   const duration_ms = performance.now() - started;
   const report = stage.kind === 'tests' ? deps.readReport(stage.name) : undefined;
   const status = exitCode === 0 ? 'passed' : 'failed';
@@ -132,12 +138,12 @@ export async function runStages(stages: readonly Stage[], deps: RunDeps): Promis
   const results: StageResult[] = [];
   const tests: TestTiming[] = [];
   let failed: string | undefined;
-  for (const stage of stages) {
+  for (const [i, stage] of stages.entries()) {
     const reason = failed !== undefined ? `${failed} failed` : stage.unavailable?.();
     if (reason !== undefined) {
       results.push({ stage: stage.name, kind: stage.kind, status: 'not run', reason });
     } else {
-      const run = await runStage(stage, deps);
+      const run = await runStage(stage, deps, keepsStack(stage, stages[i + 1]));
       results.push(run.result);
       tests.push(...run.tests);
       if (run.result.status === 'failed') failed = stage.name;
@@ -147,6 +153,11 @@ export async function runStages(stages: readonly Stage[], deps: RunDeps): Promis
   return { results, tests };
 }
 
+/** A stage followed by one on the same special stack (the cluster) leaves it running: each topology starts once. */
+export function keepsStack(stage: Stage, next: Stage | undefined): boolean {
+  return stage.stack !== undefined && stage.stack !== '' && next?.stack === stage.stack;
+}
+
 /** The first failed stage's exit code (never 0), or 0; a stage that did not run for its own reason fails nothing. */
 export function exitCodeOf(results: StageResult[]): number {
   const failed = results.find((r) => r.status === 'failed');
@@ -154,10 +165,11 @@ export function exitCodeOf(results: StageResult[]): number {
 }
 
 /** Like `npm run`: from the checkout, with node_modules/.bin first on PATH (eslint, tsc, and Node 24 as `node`). */
-function shell(command: string): Promise<number> {
+function shell(command: string, keepStack: boolean): Promise<number> {
   const PATH = [join(root, 'node_modules', '.bin'), dirname(process.execPath), process.env.PATH].join(delimiter);
+  const env = { ...process.env, PATH, ...(keepStack ? { USERSTREAM_KEEP_STACK: 'true' } : {}) };
   return new Promise((done) => {
-    const child = spawn('sh', ['-c', command], { cwd: root, stdio: 'inherit', env: { ...process.env, PATH } });
+    const child = spawn('sh', ['-c', command], { cwd: root, stdio: 'inherit', env });
     child.once('error', () => done(127));
     // A stage killed by a signal has no exit code; it still failed.
     child.once('close', (code) => done(code ?? 1));

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type RunDeps, STAGES, exitCodeOf, helpText, parseArgs, reporterFlags, runStages, timingsFile } from '../../../scripts/test.ts';
+import { type RunDeps, STAGES, exitCodeOf, helpText, keepsStack, parseArgs, reporterFlags, runStages, timingsFile } from '../../../scripts/test.ts';
 import { type StageResult, type SummaryCounts, type TestTiming, cellText, parseReport, renderTable, stageLine } from '../../../scripts/test-timings.ts';
 
 const root = new URL('../../../', import.meta.url);
@@ -29,9 +30,28 @@ test('npm test runs every stage, and each test:<stage> script runs its stage thr
   }
 });
 
-test('the stages run in the order of the old && chain, with the cluster moved last', () => {
-  assert.deepEqual(STAGES.map((s) => s.name), ['lint', 'typecheck', 'unit', 'deploy', 'integration', 'faults', 'zookeeper', 'secure', 'cluster']);
+test('the stages run in the order of the old && chain, with the cluster and its faults last', () => {
+  assert.deepEqual(STAGES.map((s) => s.name), ['lint', 'typecheck', 'unit', 'deploy', 'integration', 'faults', 'zookeeper', 'secure', 'cluster', 'cluster-faults']);
   assert.equal(new Set(STAGES.map((s) => s.name)).size, STAGES.length);
+});
+
+test('every test file runs whole in exactly one stage (the ZooKeeper stage runs a part of one again)', () => {
+  const files = readdirSync(new URL('test', root), { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts')).map((f) => `test/${f}`);
+  assert.ok(files.length > 40, String(files.length));
+  for (const file of files) {
+    const owners = STAGES.filter((s) => !s.command.includes('--test-name-pattern')).filter((s) => [...s.command.matchAll(/'([^']+\.test\.ts)'|(\S+\.test\.ts)/g)].some((m) => path.matchesGlob(file, m[1] ?? m[2]!)));
+    assert.equal(owners.length, 1, `${file} runs in ${owners.map((s) => s.name).join(', ') || 'no stage'}`);
+  }
+});
+
+test('a stage leaves its special stack running only for a next stage on the same one: the cluster starts once', () => {
+  const byName = new Map(STAGES.map((s) => [s.name, s]));
+  const at = (n: string) => byName.get(n)!;
+  assert.equal(keepsStack(at('cluster'), at('cluster-faults')), true);
+  assert.equal(keepsStack(at('cluster-faults'), undefined), false, 'the last stage leaves nothing of the cluster');
+  assert.equal(keepsStack(at('secure'), at('cluster')), false);
+  assert.equal(keepsStack(at('integration'), at('faults')), false, 'the default stack is left running anyway');
+  assert.equal(keepsStack(at('cluster'), at('lint')), false);
 });
 
 test('every node:test stage keeps the spec reporter on stdout and adds the timings reporter once', () => {
@@ -81,7 +101,7 @@ function fakeDeps(codes: Record<string, number>, log: string[]): RunDeps {
 test('the first failing stage stops the run with its exit code; the later ones are "not run"', async () => {
   const log: string[] = [];
   const { results, tests } = await runStages(STAGES, fakeDeps({ integration: 3 }, log));
-  assert.deepEqual(results.map((r) => r.status), ['passed', 'passed', 'passed', 'passed', 'failed', 'not run', 'not run', 'not run', 'not run']);
+  assert.deepEqual(results.map((r) => r.status), ['passed', 'passed', 'passed', 'passed', 'failed', 'not run', 'not run', 'not run', 'not run', 'not run']);
   assert.equal(results.at(-1)!.reason, 'integration failed');
   assert.equal(exitCodeOf(results), 3);
   assert.deepEqual(tests.map((t) => t.stage), ['unit', 'integration']);

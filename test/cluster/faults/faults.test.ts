@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { countRows } from '../../src/cassandra/schema.ts';
-import { ensureTopics } from '../../src/kafka/admin.ts';
-import { ARTIFACTS } from '../support/browser.ts';
-import { cliTarget, runCli, startCli } from '../support/cli.ts';
-import { cassandraFor, testConfig, waitFor } from '../support/stack.ts';
-import { allRows, auditLines, killService } from '../faults/support.ts';
-import { RECORDS, runClusterScenario } from './scenario.ts';
+import { countRows } from '../../../src/cassandra/schema.ts';
+import { ensureTopics } from '../../../src/kafka/admin.ts';
+import { ARTIFACTS } from '../../support/browser.ts';
+import { cliTarget, runCli, startCli } from '../../support/cli.ts';
+import { cassandraFor, testConfig, waitFor } from '../../support/stack.ts';
+import { allRows, auditLines, killService } from '../../faults/support.ts';
+import { RECORDS, runClusterScenario } from '../scenario.ts';
 
 test(`cluster, node and Spark engines side by side: at least ${RECORDS.toLocaleString('en')} records while a broker and a Cassandra node are killed and paused and a Spark worker killed: rows keep landing, none lost, none changed in either`, { timeout: 30 * 60_000 }, (t) =>
   runClusterScenario(t));
