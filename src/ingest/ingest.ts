@@ -45,6 +45,13 @@ export interface IngestOptions {
  * broker restarting, a leader moving) for up to `sendTimeout` seconds: the
  * records are accepted already, so giving up early would lose them. A batch
  * sent twice lands twice in the topic and upserts the same rows.
+ *
+ * The deadline holds even while one send is still retrying inside the Kafka
+ * client, which has no way to cancel a send: with two brokers of three down,
+ * one send (ten retries, each waiting out the broker's 8 s wait for the
+ * in-sync replicas) took 93 s to fail under a 20 s --send-timeout. When the
+ * time is up the producer is closed, which ends the send; the ingest stops
+ * there (the producer is not reused).
  */
 async function sendPatiently(
   producer: RecordProducer,
@@ -53,28 +60,52 @@ async function sendPatiently(
   onRetry: ((info: { attempt: number; delayMs: number; reason: string }) => void) | undefined,
   header: Buffer | undefined,
 ): Promise<void> {
-  const deadline = performance.now() + (config.sendTimeout ?? 120) * 1000;
+  const seconds = config.sendTimeout ?? 120;
+  const deadline = performance.now() + seconds * 1000;
+  const gaveUp = (error: UserstreamError) =>
+    new UserstreamError(error.code, `${error.message} (gave up after ${seconds} s; ${records.length} accepted records of this batch were not acknowledged)`, { cause: error });
   for (let attempt = 1; ; attempt++) {
+    const sending = sendRecords(producer, config, records, header);
+    sending.catch(() => {}); // observed below
+    let sent: boolean;
     try {
-      await sendRecords(producer, config, records, header);
-      return;
+      sent = await withinDeadline(sending, deadline);
     } catch (error) {
       const retryable = error instanceof UserstreamError && error.canRetry;
-      if (!retryable || performance.now() >= deadline) {
-        if (error instanceof UserstreamError && retryable) {
-          throw new UserstreamError(
-            error.code,
-            `${error.message} (gave up after ${config.sendTimeout ?? 120} s; ${records.length} accepted records of this batch were not produced)`,
-            { cause: error },
-          );
-        }
-        throw error;
-      }
+      if (!retryable || performance.now() >= deadline) throw retryable ? gaveUp(error) : error;
       const delayMs = Math.min(5000, 250 * 2 ** Math.min(attempt - 1, 5));
       onRetry?.({ attempt, delayMs, reason: (error as Error).message });
       await sleep(delayMs);
+      continue;
     }
+    // The time ran out with the send still retrying inside the client: closing the producer ends it.
+    if (sent || (await closeAndSettle(producer, sending))) return;
+    throw gaveUp(new UserstreamError(ErrorCodes.KAFKA, `producing ${records.length} records to ${config.topic} on Kafka ${config.kafkaBrokers.join(',')}: no acknowledgement`));
   }
+}
+
+/** Whether `sending` was acknowledged before the deadline (false: the time ran out first); its failure, if first, is thrown. */
+async function withinDeadline(sending: Promise<void>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([sending.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Closes the producer, which ends a send the client is still retrying, and
+ * gives it a few seconds to settle: true if it was acknowledged after all.
+ * Closing waits for no send; the grace only bounds a connection still opening.
+ */
+async function closeAndSettle(producer: RecordProducer, sending: Promise<void>): Promise<boolean> {
+  const grace = <T>(value: T) => new Promise<T>((resolve) => setTimeout(resolve, 5000, value).unref());
+  await Promise.race([producer.close().catch(() => {}), grace(undefined)]);
+  return Promise.race([sending.then(() => true, () => false), grace(false)]);
 }
 
 /**
