@@ -65,5 +65,5 @@ export function renderCluster(r: ClusterReport): string {
 
 export function publishClusterReport(r: ClusterReport): void {
   writeFileSync(join(ARTIFACTS, `cluster-${r.engine}.json`), `${JSON.stringify(r, null, 2)}\n`);
-  writeReliabilityDoc(`cluster-${r.engine}`, renderCluster(r), 'test:cluster');
+  writeReliabilityDoc(`cluster-${r.engine}`, renderCluster(r), 'test:cluster-faults');
 }
