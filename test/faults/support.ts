@@ -100,7 +100,11 @@ export async function killService(config: Pick<Config, 'stackHome'>, name: strin
   } catch {
     process.kill(info.pid, 'SIGKILL');
   }
-  while (isAlive(info.pid)) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + 30_000;
+  while (isAlive(info.pid)) {
+    if (Date.now() > deadline) throw new Error(`${name} (pid ${info.pid}) still alive 30 s after kill -9`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return info.pid;
 }
 
