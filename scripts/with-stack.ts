@@ -8,8 +8,8 @@
  * --cluster the single-node Kafka, Cassandra and Spark worker are stopped
  * first (the cluster's nodes take their ports). A ZooKeeper-mode Kafka and
  * its ZooKeeper, the secure Kafka and Cassandra, and the cluster's nodes are
- * stopped after the command, unless USERSTREAM_KEEP_STACK=true (set by scripts/test.ts when
- * the next stage runs on the same stack). The rest of the stack is left running for the next run;
+ * stopped after the command, unless it passed and USERSTREAM_KEEP_STACK=true (set by
+ * scripts/test.ts when the next stage runs on the same stack). The rest of the stack is left running for the next run;
  * `npx userstream stack down` stops it (CI does).
  */
 import { spawn } from 'node:child_process';
@@ -84,7 +84,8 @@ const special = [
   ...(config.cluster ? wanted.filter((s) => /^(kafka|cassandra|spark-worker)-\d+$/.test(s.name) || s.name === 'spark-connect').map((s) => s.name) : []),
 ];
 // Unless the next test stage runs on this same stack (scripts/test.ts says so): it starts once.
-if (special.length > 0 && process.env.USERSTREAM_KEEP_STACK === 'true') {
+// A failed command stops the run, so nothing would use it then.
+if (special.length > 0 && process.env.USERSTREAM_KEEP_STACK === 'true' && code === 0) {
   process.stderr.write(`with-stack: leaving ${[...new Set(special)].join(', ')} running for the next stage\n`);
 } else if (special.length > 0) {
   await run(node, [cli, 'stack', 'down', ...new Set(special)]);

@@ -55,6 +55,8 @@ interface BenchOptions {
   sparkWorkers: number[];
 }
 
+/** A smoke's drain backlog, in records: more than any engine here drains in a smoke's window. */
+const SMOKE_BACKLOG = 40_000;
 const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -212,9 +214,10 @@ class Bench {
     }
   }
 
-  ingest(topic: string, rate: number, seconds: number): Child {
+  /** The producer for `seconds`, or until `count` records if that comes first. */
+  ingest(topic: string, rate: number, seconds: number, count?: number): Child {
     return startChild('producer', CLI, [
-      'ingest', '--source', this.sourceUrl, '--topic', topic, '--rate', String(rate), '--duration', String(seconds),
+      'ingest', '--source', this.sourceUrl, '--topic', topic, '--rate', String(rate), '--duration', String(seconds), ...(count ? ['--count', String(count)] : []),
       '--kafka-brokers', this.config.kafkaBrokers.join(','), '--partitions', String(this.config.partitions),
     ], { USERSTREAM_LOG_LEVEL: 'warn' });
   }
@@ -405,13 +408,15 @@ class Bench {
     await ensureTopics(this.config, [{ name: names.topic, partitions: this.config.partitions }]);
     const seconds = this.opts.warmup + this.opts.duration;
     // Enough for an engine as fast as the producer to stay busy for the whole window. A smoke's
-    // backlog is a few seconds of the producer (tens of thousands of records, more than an engine
-    // drains in its window): Spark takes a whole backlog in one micro-batch, and 150,000 records
-    // took 90 s of the cluster smoke to write and read back.
-    const backlogSeconds = this.opts.smoke ? 3 : Math.ceil(seconds * 1.25);
+    // backlog is a count, more than an engine drains in a smoke's window (about 4,000/s on the ring)
+    // and no more: Spark takes a whole backlog in one micro-batch (150,000 records took 90 s of the
+    // cluster smoke to write and read back), and three seconds of the producer were 12,000 records
+    // in one run (too few to fill the window) and 56,000 in another.
+    const backlogSeconds = this.opts.smoke ? 60 : Math.ceil(seconds * 1.25);
+    const backlogCount = this.opts.smoke ? SMOKE_BACKLOG : undefined;
     const what = `${engine} engine${instances > 1 ? ` × ${instances}` : ''}${scale.sparkWorkers !== undefined ? ` on ${scale.sparkWorkers} Spark worker(s)` : ''}`;
-    say(`${what} draining a backlog: producing for ${backlogSeconds} s first`);
-    await succeeded(this.ingest(names.topic, 0, backlogSeconds));
+    say(`${what} draining a backlog: producing ${backlogCount ? `${backlogCount} records` : `for ${backlogSeconds} s`} first`);
+    await succeeded(this.ingest(names.topic, 0, backlogSeconds, backlogCount));
     const produced = await this.produced(names.topic);
     say(`  ${produced} records waiting; the ${what} drain${instances > 1 ? '' : 's'} them for ${seconds} s`);
     const engines: Awaited<ReturnType<Bench['startEngine']>>[] = [];
