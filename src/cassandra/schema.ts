@@ -72,8 +72,8 @@ export async function ensureSchema(
 ): Promise<string[]> {
   const warnings: string[] = [];
   const doing = `creating ${config.keyspace}.${config.table}`;
-  const change = (cql: string, what: string) =>
-    changeSchema(client, cql, { doing, what, dc: config.cassandraDc, ...(options.agreementTimeoutMs === undefined ? {} : { timeoutMs: options.agreementTimeoutMs }) });
+  const change = async (cql: string, what: string) =>
+    warnings.push(...(await changeSchema(client, cql, { doing, what, dc: config.cassandraDc, ...(options.agreementTimeoutMs === undefined ? {} : { timeoutMs: options.agreementTimeoutMs }) })));
   try {
     const nodes = client.hosts.values().filter((h) => h.datacenter === config.cassandraDc).length;
     const wanted = keyspaceReplication(config.keyspaceReplication ?? 'auto', config.cassandraDc, nodes);
