@@ -126,6 +126,12 @@ export async function runClusterScenario(t: TestContext): Promise<void> {
   const secs = (ms: number) => `${ms / 1000} s`;
 
   await waitFor('the first records accepted by the ingest', async () => (allRunning(), accepted() >= 3_000 ? true : undefined), 180_000);
+  // The faults start once both engines write: Spark's first micro-batch on the cluster comes tens of
+  // seconds after the node engine's, and a fault before it would measure the start, not the fault
+  // (a clean-clone run had the Spark engine land nothing during the first fault).
+  for (const e of ENGINES) {
+    await waitFor(`the ${e} engine to commit its first thousand messages`, async () => (allRunning(), ((await landed(e, configs[e])) ?? 0) >= 1_000 ? true : undefined), 300_000);
+  }
   const sample = expectedRecords(SEED, 1, 1).values().next().value!;
   const bad = badMessages('cluster', sample);
   await injectBadMessages(target, bad);
