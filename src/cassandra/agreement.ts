@@ -53,14 +53,28 @@ export function schemaAgreement(hosts: HostSchema[], required: string[] = []): A
   return { agreed, waitedFor: waited.map((h) => h.address), saw: describeSchemas(known, waited) };
 }
 
+/** The nodes by the schema version each reported, the largest group first. */
+export function versionGroups(reports: Iterable<readonly [node: string, version: string]>): [version: string, nodes: string[]][] {
+  const byVersion = new Map<string, string[]>();
+  for (const [node, version] of reports) byVersion.set(version, [...(byVersion.get(version) ?? []), node]);
+  return [...byVersion].sort((a, b) => b[1].length - a[1].length);
+}
+
+/** `a and b at 5b1e2f3a, c at 7ea31f88`. */
+export function describeGroups(groups: [version: string, nodes: string[]][]): string {
+  return groups.map(([v, nodes]) => `${nodeList(nodes)} at ${shortVersion(v)}`).join(', ');
+}
+
+function reported(hosts: HostSchema[]): [string, string][] {
+  return hosts.flatMap((h) => (h.version === undefined ? [] : [[h.address, h.version] as [string, string]]));
+}
+
 /** `a and b at 5b1e2f3a, c at 7ea31f88; d did not answer (…); e down, not waited for`. */
 function describeSchemas(all: HostSchema[], waited: HostSchema[]): string {
-  const byVersion = new Map<string, string[]>();
-  for (const h of waited) if (h.version !== undefined) byVersion.set(h.version, [...(byVersion.get(h.version) ?? []), h.address]);
-  const groups = [...byVersion].sort((a, b) => b[1].length - a[1].length).map(([v, nodes]) => `${nodeList(nodes)} at ${shortVersion(v)}`);
+  const groups = describeGroups(versionGroups(reported(waited)));
   const silent = waited.filter((h) => h.version === undefined).map((h) => `${h.address} did not answer (${h.error ?? 'no answer'})`);
   const down = all.filter((h) => !waited.includes(h)).map((h) => h.address);
-  const parts = [groups.join(', '), ...silent, ...(down.length > 0 ? [`${nodeList(down)} down, not waited for`] : [])].filter((p) => p !== '');
+  const parts = [groups, ...silent, ...(down.length > 0 ? [`${nodeList(down)} down, not waited for`] : [])].filter((p) => p !== '');
   return parts.length > 0 ? parts.join('; ') : 'no node known';
 }
 
@@ -122,10 +136,8 @@ export interface AgreementWait {
  * of replicas can serve.
  */
 export function majorityVersion(hosts: HostSchema[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const h of hosts) if (h.version !== undefined) counts.set(h.version, (counts.get(h.version) ?? 0) + 1);
-  const [version, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
-  return count * 2 > hosts.length ? version : undefined;
+  const [largest] = versionGroups(reported(hosts));
+  return largest && largest[1].length * 2 > hosts.length ? largest[0] : undefined;
 }
 
 /**

@@ -18,7 +18,7 @@
  * while the nodes themselves are booting on the same two cores.
  */
 import type cassandra from 'cassandra-driver';
-import { nodeList, shortVersion } from '../cassandra/agreement.ts';
+import { describeGroups, nodeList, shortVersion, versionGroups } from '../cassandra/agreement.ts';
 import { pinnedClient, type CassandraConfig } from '../cassandra/session.ts';
 import { until } from '../cassandra/wait.ts';
 import { describeError } from '../errors.ts';
@@ -69,14 +69,12 @@ export function ringReadiness(nodes: string[], views: NodeView[]): RingReadiness
     const silent = others.filter((o) => !(view.connected ?? []).includes(o));
     if (silent.length > 0) problems.push(`${node} has no messaging connection to ${nodeList(silent)}`);
   }
-  const byVersion = new Map<string, string[]>();
-  for (const [node, version] of own) byVersion.set(version, [...(byVersion.get(version) ?? []), node]);
-  if (byVersion.size > 1) {
-    const groups = [...byVersion].sort((a, b) => b[1].length - a[1].length).map(([v, ns]) => `${nodeList(ns)} at ${shortVersion(v)}`);
-    problems.push(`schema versions apart: ${groups.join(', ')}`);
-  } else if (byVersion.size === 1) {
+  const groups = versionGroups(own);
+  if (groups.length > 1) {
+    problems.push(`schema versions apart: ${describeGroups(groups)}`);
+  } else if (groups.length === 1) {
     // The nodes agree; each one's gossip must have caught up with the others too.
-    const [version] = byVersion.keys();
+    const version = groups[0]![0];
     const stale = answered.flatMap((view) =>
       nodes
         .filter((o) => o !== view.node && view.peers && o in view.peers && view.peers[o] !== version)
@@ -85,7 +83,7 @@ export function ringReadiness(nodes: string[], views: NodeView[]): RingReadiness
     if (stale.length > 0) problems.push(`gossip behind the schema ${shortVersion(version!)}: ${stale.join(', ')}`);
   }
   const ready = problems.length === 0;
-  const [version] = byVersion.keys();
+  const version = groups[0]?.[0];
   const summary = ready
     ? nodes.length === 1
       ? `1 node, schema ${shortVersion(version!)}`
