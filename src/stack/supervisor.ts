@@ -145,8 +145,7 @@ async function serviceUp(service: ServiceDefinition, paths: StackPaths, options:
 async function startOrReuse(service: ServiceDefinition, paths: StackPaths, options: UpOptions): Promise<'started' | 'reused'> {
   const { reporter } = options;
   const runFile = paths.runFile(service.name);
-  const previous = readRunInfo(runFile);
-  const running = isOurs(previous) ? previous : orphanOf(service, paths);
+  const { recorded: previous, running } = ourProcess(service, paths);
   if (running) {
     if (running !== previous) writeRunInfo(runFile, running);
     reporter.update(service.name, `already started (pid ${running.pid}); checking it answers`);
@@ -247,6 +246,16 @@ function runInfo(service: ServiceDefinition, pid: number, marker: string): RunIn
   };
 }
 
+/**
+ * The process of ours that runs this service: the one its run file records,
+ * else one the service's own bookkeeping finds without a record (`running`
+ * is then not `recorded`).
+ */
+function ourProcess(service: ServiceDefinition, paths: StackPaths): { recorded: RunInfo | undefined; running: RunInfo | undefined } {
+  const recorded = readRunInfo(paths.runFile(service.name));
+  return { recorded, running: isOurs(recorded) ? recorded : orphanOf(service, paths) };
+}
+
 /** A process of ours running without a run file, found by the service's own bookkeeping (ServiceDefinition.orphan). */
 function orphanOf(service: ServiceDefinition, paths: StackPaths): RunInfo | undefined {
   const found = service.orphan?.(dirs(service, paths, libDir(service, paths)));
@@ -298,8 +307,7 @@ export async function stackDown(services: ServiceDefinition[], paths: StackPaths
     const dependents = services.filter((s) => s.after?.includes(service.name));
     done = Promise.allSettled(dependents.map(stop)).then(async () => {
       const runFile = paths.runFile(service.name);
-      const recorded = readRunInfo(runFile);
-      const info = isOurs(recorded) ? recorded : orphanOf(service, paths);
+      const { recorded, running: info } = ourProcess(service, paths);
       if (!info) {
         removeRunInfo(runFile);
         reporter.done(service.name, 'not running');
@@ -319,8 +327,7 @@ export async function stackDown(services: ServiceDefinition[], paths: StackPaths
 export async function stackStatus(services: ServiceDefinition[], paths: StackPaths): Promise<ServiceStatus[]> {
   return Promise.all(
     services.map(async (service): Promise<ServiceStatus> => {
-      const recorded = readRunInfo(paths.runFile(service.name));
-      const info = isOurs(recorded) ? recorded : orphanOf(service, paths);
+      const info = ourProcess(service, paths).running;
       const ports = service.ports.map((p) => p.port);
       if (info) {
         const answers = await service.probe().catch(() => false);

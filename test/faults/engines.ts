@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import type { Config } from '../../src/config/options.ts';
+import { partitionStates } from '../../src/dashboard/collector.ts';
 import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
 import { pipelineNames } from '../../src/engines/spark/engine.ts';
 import { committedOffsets, endOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
@@ -68,12 +69,7 @@ export async function landed(engine: EngineName, config: Config): Promise<number
 export async function lagOf(engine: EngineName, config: Config): Promise<number> {
   const done = await committedBy(engine, config);
   if (!done) return Number.POSITIVE_INFINITY;
-  let lag = 0n;
-  for (const [partition, end] of await endOffsets(config, config.topic)) {
-    const d = done.get(partition) ?? 0n;
-    if (end > d) lag += end - d;
-  }
-  return Number(lag);
+  return partitionStates(await endOffsets(config, config.topic), done).reduce((sum, p) => sum + (p.lag ?? 0), 0);
 }
 
 /** Fails at once (not at a wait's deadline) when a process the scenario needs has exited. */
