@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import cassandra from 'cassandra-driver';
 import { Command, InvalidArgumentError } from 'commander';
 import { countRows, tokenRanges } from '../cassandra/schema.ts';
+import { changeSchema } from '../cassandra/agreement.ts';
+import { describeError } from '../errors.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
@@ -199,7 +201,13 @@ class Bench {
    * phases after it.
    */
   async drop(keyspace: string): Promise<void> {
-    await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { readTimeout: 60_000 }).catch(() => {});
+    // As every schema change: the next phase's keyspace is created on a ring that agrees.
+    try {
+      const warnings = await changeSchema(this.cassandra, `DROP KEYSPACE IF EXISTS ${keyspace}`, { doing: `dropping ${keyspace}`, what: `DROP KEYSPACE ${keyspace}`, dc: this.config.cassandraDc });
+      for (const warning of warnings) say(`  warning: ${warning}`);
+    } catch (error) {
+      say(`  warning: ${keyspace} is left behind (drop it by hand): ${describeError(error)}`);
+    }
   }
 
   async startSource(): Promise<void> {
@@ -267,6 +275,7 @@ class Bench {
     await succeeded(writer);
     const processes = sampler?.stop() ?? {};
     if (!reported) throw new Error(`bench: the raw writer reported nothing\n${writer.stderrTail()}`);
+    for (const warning of reported.schemaWarnings) say(`  warning: ${warning}`);
     return { reported, processes };
   }
 

@@ -39,6 +39,8 @@ export interface RawWriteResult {
   latencyMs: LatencySummary;
   /** Requests that failed (a write timeout on a cold or busy node) and were sent again, as the engines' writer does. */
   retried: number;
+  /** What creating the keyspace and table warned about (a node behind on the schema). */
+  schemaWarnings: string[];
 }
 
 /** Times a failed request is sent again, as the engines' writer does. */
@@ -47,7 +49,7 @@ const RETRIES = 5;
 export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
   const client = await connectCassandra(args, { concurrency: args.concurrency });
   try {
-    await ensureSchema(client, args);
+    const schemaWarnings = await ensureSchema(client, args);
     // A pool of realistic users; each write gives one a fresh id and time.
     const pool: UserRecord[] = generateUsers({ results: 5000 }).results.map((u) => toRecord(u, new Date()));
     const insert = `INSERT INTO ${args.keyspace}.${args.table} (${RECORD_FIELDS.join(', ')}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`;
@@ -76,7 +78,7 @@ export async function rawWrite(args: RawWriterArgs): Promise<RawWriteResult> {
     };
     await Promise.all(Array.from({ length: args.concurrency }, worker));
     const ended = performance.now();
-    return { written, elapsedMs: ended - started, steadyWritten, steadySeconds: (ended - measureFrom) / 1000, latencyMs: latencySummary(latencies), retried };
+    return { written, elapsedMs: ended - started, steadyWritten, steadySeconds: (ended - measureFrom) / 1000, latencyMs: latencySummary(latencies), retried, schemaWarnings };
   } finally {
     await client.shutdown();
   }

@@ -170,6 +170,9 @@ export async function untilSchemaAgrees(client: cassandra.Client, wait: Agreemen
   }
 }
 
+/** How long a schema statement may take to be answered. */
+const SCHEMA_STATEMENT_TIMEOUT_MS = 60_000;
+
 /** What a node answers to a statement on a keyspace it has not got yet. */
 const KEYSPACE_MISSING = /Keyspace '?\w+'? doesn't exist/i;
 
@@ -190,7 +193,9 @@ export async function changeSchema(client: cassandra.Client, cql: string, option
   const warnings: string[] = [];
   for (let sent = 1; ; sent++) {
     try {
-      await client.execute(cql);
+      // A schema change flushes the schema tables on every node before it is answered: on a busy
+      // ring that outlasts the driver's 12 s read timeout, after which the change is done anyway.
+      await client.execute(cql, [], { readTimeout: SCHEMA_STATEMENT_TIMEOUT_MS });
       break;
     } catch (error) {
       const message = (error as Error)?.message ?? '';

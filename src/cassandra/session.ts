@@ -101,6 +101,8 @@ export function cassandraError(doing: string, config: CassandraConfig, error: un
     const [host, err] = Object.entries(hosts)[0]!;
     inner = `${host}: ${err?.message ?? err}`;
   }
+  const reasons = failureReasons(error);
+  if (reasons) inner += ` (${reasons})`;
   const auth = isAuthenticationError(error);
   if (auth && !config.cassandraUsername) inner += ' (the node requires a login: set --cassandra-username and --cassandra-password)';
   return new UserstreamError(ErrorCodes.CASSANDRA, `${doing} on Cassandra ${config.cassandraHosts.join(',')}: ${inner}`, {
@@ -108,6 +110,31 @@ export function cassandraError(doing: string, config: CassandraConfig, error: un
     // Wrong or missing credentials stay wrong.
     canRetry: !auth,
   });
+}
+
+/** Cassandra's codes for why a replica failed a read or a write (RequestFailureReason). */
+const FAILURE_REASONS: Record<number, string> = {
+  0: 'unknown',
+  1: 'too many tombstones read',
+  2: 'timeout',
+  3: 'incompatible schema: the replica does not have the table as the coordinator knows it',
+  4: 'read too large',
+  5: 'node down',
+  6: 'index not available',
+  7: 'too many indexes read',
+};
+
+/**
+ * Which replica failed a read or write and why (`127.0.0.2: timeout`), from
+ * a read or write failure error; undefined for any other error. The driver's
+ * message only counts the failures.
+ */
+export function failureReasons(error: unknown): string | undefined {
+  const reasons = (error as { reasons?: Record<string, number> } | undefined)?.reasons;
+  if (!reasons || typeof reasons !== 'object') return undefined;
+  const entries = Object.entries(reasons);
+  if (entries.length === 0) return undefined;
+  return entries.map(([replica, code]) => `${replica}: ${FAILURE_REASONS[code] ?? `reason ${code}`}`).join('; ');
 }
 
 /**

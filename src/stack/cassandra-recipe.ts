@@ -257,6 +257,17 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     '-Dcassandra.ring_delay_ms=1000',
     '-Dcassandra.superuser_setup_delay_ms=0',
+    // A schema change reaches the other nodes by one push from its
+    // coordinator, sent once and not retried. A node that gossip shows a
+    // newer schema than its own pulls it, but only after migration_delay_ms
+    // (60 s by default, to give the push time to arrive), and then again
+    // every schema_pull_interval_ms (60 s). When the push is lost, the node
+    // misses a new keyspace or table for a minute or more, refusing the
+    // statements and replica reads it coordinates or serves (seen in clean-
+    // clone runs of the cluster suite). A ring of a few nodes pulls within a
+    // second instead; a pull of a version already received is skipped.
+    '-Dcassandra.migration_delay_ms=1000',
+    '-Dcassandra.schema_pull_interval_ms=10000',
     ...(opts.systemAuthRf ? [`-Dcassandra.system_auth.default_rf=${opts.systemAuthRf}`] : []),
     ...jmx,
   ];

@@ -5,7 +5,8 @@ import { ensureTopics, withAdmin } from '../../src/kafka/admin.ts';
 import { registeredBrokers } from '../../src/kafka/describe-cluster.ts';
 import { ringAddress } from '../../src/stack/cassandra.ts';
 import { kafkaNodePorts } from '../../src/stack/kafka.ts';
-import { cliTarget, runCli, startCli } from '../support/cli.ts';
+import { type CliRun, cliTarget, runCli, startCli } from '../support/cli.ts';
+import type { Config } from '../../src/config/options.ts';
 import { cassandraFor, testConfig, waitFor } from '../support/stack.ts';
 import { killService } from '../faults/support.ts';
 
@@ -25,7 +26,7 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
 
   await killService(node, 'kafka-1');
   await killService(node, 'cassandra-1');
-  const engines = new Set<ReturnType<typeof startCli>>();
+  const engines = new Set<CliRun>();
   try {
     // The broker is fenced once its session (9 s) ends: until then the
     // metadata may still list it.
@@ -39,10 +40,18 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
 
     const ingest = await runCli(['ingest', '--source', 'builtin', '--seed', 'first-down', '--count', String(N), '--topic', node.topic]);
     assert.equal(ingest.code, 0, ingest.stderr.slice(-3000));
-    for (const [engine, config] of [['node', node], ['spark', spark]] as const) engines.add(startCli(['stream', '--engine', engine, ...cliTarget(config)]));
+    const runs = new Map<Config, CliRun>();
+    for (const [engine, config] of [['node', node], ['spark', spark]] as const) runs.set(config, startCli(['stream', '--engine', engine, ...cliTarget(config)]));
+    for (const run of runs.values()) engines.add(run);
     const client = await cassandraFor(t, node);
-    for (const config of [node, spark]) {
-      await waitFor(`${N} rows in ${config.keyspace}`, async () => ((await countRows(client, config).catch(() => 0)) >= N ? true : undefined), 300_000);
+    for (const [config, run] of runs) {
+      // A timeout says what the count last was and what the engine said, not only that it ran out.
+      await waitFor(`${N} rows in ${config.keyspace}`, async () => {
+        const rows = await countRows(client, config);
+        if (rows >= N) return true;
+        const exited = run.child.exitCode === null ? '' : `; the engine exited ${run.child.exitCode}`;
+        throw new Error(`${rows} rows so far${exited}; the engine's last lines:\n${run.stderr.slice(-3000)}`);
+      }, 300_000);
       assert.equal(await countRows(client, config), N);
     }
     for (const engine of engines) {
