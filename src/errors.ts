@@ -1,8 +1,8 @@
 /**
  * One error type for the whole tool. Every error has a code from a closed
  * list, says what was being done, keeps its `cause`, and says whether trying
- * again can help. The CLI prints `message` as one line; `--verbose` adds the
- * stack and the cause chain.
+ * again can help. The CLI prints `message` as one line with the code after it
+ * (`withCode`); `--verbose` adds the stack and the cause chain.
  */
 export const ErrorCodes = {
   CONFIG: 'US_ERR_CONFIG',
@@ -51,6 +51,18 @@ export class UserstreamError extends Error {
 
 export function isUserstreamError(error: unknown): error is UserstreamError {
   return error instanceof UserstreamError;
+}
+
+/**
+ * `text` (an error's message or its one-line description) with the error's
+ * code after the first line, as a user sees it:
+ * `cannot reach 127.0.0.1:8000: ECONNREFUSED [US_ERR_SOURCE_HTTP]`. An
+ * error that is not a UserstreamError has no code: `text` as it is.
+ */
+export function withCode(error: unknown, text: string): string {
+  if (!(error instanceof UserstreamError)) return text;
+  const end = text.indexOf('\n');
+  return end < 0 ? `${text} [${error.code}]` : `${text.slice(0, end)} [${error.code}]${text.slice(end)}`;
 }
 
 /** The innermost useful message of an error chain, for one-line reports. */

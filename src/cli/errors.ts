@@ -1,18 +1,22 @@
-import { describeError, errorDetail, ErrorCodes, isUserstreamError } from '../errors.ts';
+import { describeError, errorDetail, ErrorCodes, isUserstreamError, withCode } from '../errors.ts';
 
 /**
- * Turns any failure into one clear line on stderr and an exit code: 2 for a
- * bad flag or value, 1 for everything else. `--verbose` adds the stack and
- * the chain of causes.
+ * Turns any failure into one clear line on stderr, ending in the error's code
+ * (`userstream: <what failed> [US_ERR_…]`), and an exit code: 2 for a bad
+ * flag or value, 1 for everything else. `--verbose` adds the stack and the
+ * chain of causes.
  */
 export function reportFatal(error: unknown, verbose: boolean): number {
-  const line = describeError(error);
-  process.stderr.write(`userstream: ${line}\n`);
+  process.stderr.write(`userstream: ${withCode(error, describeError(error))}\n`);
   if (verbose) {
     process.stderr.write(`${errorDetail(error)}\n`);
   } else if (!isUserstreamError(error)) {
     process.stderr.write('userstream: (unexpected error; run again with --verbose for details)\n');
   }
-  if (isUserstreamError(error) && (error.code === ErrorCodes.CONFIG || error.code === ErrorCodes.USAGE)) return 2;
-  return 1;
+  return exitCode(error);
+}
+
+/** 2 for a bad flag or value (CONFIG, USAGE), 1 for any other failure. */
+export function exitCode(error: unknown): number {
+  return isUserstreamError(error) && (error.code === ErrorCodes.CONFIG || error.code === ErrorCodes.USAGE) ? 2 : 1;
 }

@@ -18,6 +18,7 @@ import { type HealthTarget, checkHealth } from '../health.ts';
 import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
 import { readRanges } from '../kafka/reader.ts';
 import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
+import { withCode } from '../errors.ts';
 import { cassandraView, kafkaView, sparkWorkersView } from '../cluster/health.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
@@ -195,7 +196,7 @@ export class DashboardCollector {
   }
 
   #error(source: string, error: unknown): void {
-    const message = `${source}: ${(error as Error)?.message ?? String(error)}`;
+    const message = `${source}: ${withCode(error, (error as Error)?.message ?? String(error))}`;
     if (this.#errors.get(source) !== message) this.#log.warn(`dashboard: ${message}`);
     this.#errors.set(source, message);
   }

@@ -1,8 +1,8 @@
 /**
  * Clear errors (#6): a bad flag, a bad URL, an unreachable broker, node or
- * server, a missing keyspace — one `userstream:` line (Commander's own
- * `error:` line for flags it parses), a non-zero exit, and no stack trace
- * unless --verbose.
+ * server, a missing keyspace — one `userstream:` line ending in the error's
+ * code (Commander's own `error:` line for flags it parses), a non-zero exit,
+ * and no stack trace unless --verbose.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -30,12 +30,12 @@ test('an unknown flag or command, on any subcommand: one line, exit 2', async ()
 });
 
 test('bad values and bad URLs: one line naming the flag, exit 2', async () => {
-  await fails(['ingest', '--source', 'ftp://example.org'], 2, /^userstream: invalid --source "ftp:\/\/example\.org": expected auto, builtin or an http\(s\) URL$/);
+  await fails(['ingest', '--source', 'ftp://example.org'], 2, /^userstream: invalid --source "ftp:\/\/example\.org": expected auto, builtin or an http\(s\) URL \[US_ERR_CONFIG\]$/);
   await fails(['ingest', '--api-url', 'not a url'], 2, /^userstream: invalid --api-url "not a url"/);
-  await fails(['stream', '--spark-connect-url', 'http://x:1'], 2, /^userstream: invalid --spark-connect-url "http:\/\/x:1": expected sc:\/\/host:port$/);
+  await fails(['stream', '--spark-connect-url', 'http://x:1'], 2, /^userstream: invalid --spark-connect-url "http:\/\/x:1": expected sc:\/\/host:port \[US_ERR_CONFIG\]$/);
   await fails(['dag', 'status', '--airflow-url', 'nope'], 2, /^userstream: invalid --airflow-url "nope"/);
-  await fails(['ingest', '--kafka-brokers', 'localhost'], 2, /^userstream: invalid --kafka-brokers "localhost": expected host:port$/);
-  await fails(['up', '--drain-timeout', '-3'], 2, /^userstream: invalid --drain-timeout "-3": expected seconds > 0$/);
+  await fails(['ingest', '--kafka-brokers', 'localhost'], 2, /^userstream: invalid --kafka-brokers "localhost": expected host:port \[US_ERR_CONFIG\]$/);
+  await fails(['up', '--drain-timeout', '-3'], 2, /^userstream: invalid --drain-timeout "-3": expected seconds > 0 \[US_ERR_USAGE\]$/);
 });
 
 test('an API that does not answer: retried, then one line naming it, exit 1', async () => {

@@ -53,7 +53,7 @@ test('a bad flag is one clear line and exit code 2, no stack trace', async () =>
 test('an unknown engine is refused clearly', async () => {
   const run = await runCli(['stream', '--engine', 'flink']);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^userstream: unknown engine "flink"; choose one of node, spark\n$/);
+  assert.match(run.stderr, /^userstream: unknown engine "flink"; choose one of node, spark \[US_ERR_USAGE\]\n$/);
 });
 
 test('an unreachable broker is one clear line and a non-zero exit', async () => {

@@ -20,5 +20,5 @@ test('userstream ping: a service that does not answer is DOWN and the exit code 
 test('userstream ping: an unknown target is a usage error', async () => {
   const run = await runCli(['ping', 'flink']);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^userstream: unknown ping target "flink"; expected some of kafka, cassandra, spark, airflow\n$/);
+  assert.match(run.stderr, /^userstream: unknown ping target "flink"; expected some of kafka, cassandra, spark, airflow \[US_ERR_USAGE\]\n$/);
 });

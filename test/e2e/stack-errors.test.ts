@@ -57,13 +57,13 @@ test('stack up with no Java at --java-home: one clear line, exit 1', async (t) =
 test('stack up of an unknown service is a usage error', async () => {
   const run = await runCli(['stack', 'up', 'flink']);
   assert.equal(run.code, 2);
-  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has zookeeper, kafka, cassandra, spark-master, spark-worker, spark-connect, postgres, registry, airflow-api, airflow-scheduler, airflow-dag-processor (groups: spark, airflow; with --cluster: kafka-N, cassandra-N, spark-worker-N, and kafka and cassandra for all of them)']);
+  assert.deepEqual(errorLines(run.stderr), ['userstream: unknown service "flink"; the stack has zookeeper, kafka, cassandra, spark-master, spark-worker, spark-connect, postgres, registry, airflow-api, airflow-scheduler, airflow-dag-processor (groups: spark, airflow; with --cluster: kafka-N, cassandra-N, spark-worker-N, and kafka and cassandra for all of them) [US_ERR_USAGE]']);
 });
 
 test('stack up zookeeper without ZooKeeper mode says how to ask for it', async () => {
   const run = await runCli(['stack', 'up', 'zookeeper']);
   assert.equal(run.code, 2);
-  assert.deepEqual(errorLines(run.stderr), ['userstream: zookeeper runs only with Kafka in ZooKeeper mode: add --kafka-mode zookeeper']);
+  assert.deepEqual(errorLines(run.stderr), ['userstream: zookeeper runs only with Kafka in ZooKeeper mode: add --kafka-mode zookeeper [US_ERR_USAGE]']);
 });
 
 test('a Kafka running in the other mode is not reused: one line says to stop it first', async () => {

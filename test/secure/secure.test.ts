@@ -93,7 +93,7 @@ test('a plaintext client on the SASL_SSL port is told what the listener may expe
   const lines = errorLines(run.stderr);
   assert.equal(lines.length, 1, run.stderr);
   // Either our guess from a closed connection, or the client's own word (@platformatic/kafka 2 recognises a TLS answer).
-  assert.match(lines[0]!, /(does this listener expect TLS or SASL\? |: Broker requires TLS \()see --kafka-security-protocol\)$/);
+  assert.match(lines[0]!, /(does this listener expect TLS or SASL\? |: Broker requires TLS \()see --kafka-security-protocol\) \[US_ERR_KAFKA\]$/);
 });
 
 test('Cassandra: no login, a wrong password and the default superuser password are all refused, each in one line', async (t) => {

@@ -29,7 +29,7 @@ test('two of three brokers down: the producer retries, then fails with one line,
   assert.equal(done.code, 1, 'the ingest fails');
   const lines = done.stderr.split('\n').filter((l) => l.startsWith('userstream:'));
   assert.equal(lines.length, 1, done.stderr.slice(-3000));
-  assert.match(lines[0]!, /gave up after 20 s; \d+ accepted records of this batch were not acknowledged\)$/);
+  assert.match(lines[0]!, /gave up after 20 s; \d+ accepted records of this batch were not acknowledged\) \[US_ERR_KAFKA\]$/);
   assert.doesNotMatch(done.stderr, /\n\s+at /);
   const accepted = new Set(auditLines(audit));
 

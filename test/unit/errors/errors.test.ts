@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../../src/errors.ts';
+import { reportFatal } from '../../../src/cli/errors.ts';
+import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason, withCode } from '../../../src/errors.ts';
 import { SparkStreamingQueryError } from '../../../src/spark-connect/errors.ts';
 
 // As Spark 3.5 reports a Cassandra write that failed on an executor (one line, about 1,150 characters).
@@ -40,4 +41,26 @@ test('describeError gives a Spark error its reason, not its whole text; errorDet
   assert.match(detail, /Spark query q stopped/);
   assert.match(detail, /caused by: SparkStreamingQueryError: org\.apache\.spark\.sql\.streaming\.StreamingQueryException/);
   assert.match(detail, /=== Streaming Query ===/);
+});
+
+test('an error is shown with its code at the end of its first line; one without a code as it is', () => {
+  const usage = new UserstreamError(ErrorCodes.USAGE, 'unknown engine "flink"');
+  assert.equal(withCode(usage, usage.message), 'unknown engine "flink" [US_ERR_USAGE]');
+  const start = new UserstreamError(ErrorCodes.STACK_START, 'kafka exited during start-up\nlast log line');
+  assert.equal(withCode(start, start.message), 'kafka exited during start-up [US_ERR_STACK_START]\nlast log line');
+  assert.equal(withCode(new Error('boom'), 'boom'), 'boom');
+});
+
+test('the CLI prints one line with the code, and exits 2 for a bad flag or value, 1 otherwise', (t) => {
+  const written: string[] = [];
+  t.mock.method(process.stderr, 'write', (chunk: string) => written.push(chunk) > 0);
+  assert.equal(reportFatal(new UserstreamError(ErrorCodes.CONFIG, 'invalid --partitions "many"'), false), 2);
+  assert.equal(reportFatal(new UserstreamError(ErrorCodes.KAFKA, 'producing on Kafka 127.0.0.1:1: refused'), false), 1);
+  assert.equal(reportFatal(new TypeError('x is not a function'), false), 1);
+  assert.deepEqual(written, [
+    'userstream: invalid --partitions "many" [US_ERR_CONFIG]\n',
+    'userstream: producing on Kafka 127.0.0.1:1: refused [US_ERR_KAFKA]\n',
+    'userstream: x is not a function\n',
+    'userstream: (unexpected error; run again with --verbose for details)\n',
+  ]);
 });
