@@ -23,6 +23,7 @@ export const ErrorCodes = {
   STACK_NOT_RUNNING: 'US_ERR_STACK_NOT_RUNNING',
   TIMEOUT: 'US_ERR_TIMEOUT',
   ABORTED: 'US_ERR_ABORTED',
+  BENCH: 'US_ERR_BENCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
 
 export const NODE = process.execPath;
 export const CLI = new URL('../cli/main.ts', import.meta.url).pathname;
@@ -20,7 +21,7 @@ export interface Child {
 /** Spawns a node script as a child with its output captured (never inherited: the bench prints its own lines). */
 export function startChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
   const proc = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  if (proc.pid === undefined) throw new Error(`bench: could not start ${name}`);
+  if (proc.pid === undefined) throw new UserstreamError(ErrorCodes.BENCH, `bench: could not start ${name}`);
   const tail: string[] = [];
   const listeners: ((line: string) => void)[] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => listeners.forEach((l) => l(line)));
@@ -46,7 +47,7 @@ export function startChild(name: string, script: string, args: string[], env: No
 export async function succeeded(child: Child): Promise<number> {
   const { code, signal, at } = await child.exited;
   if (code !== 0) {
-    throw new Error(`bench: ${child.name} exited with ${signal ?? `code ${code}`}\n${child.stderrTail()}`);
+    throw new UserstreamError(ErrorCodes.BENCH, `bench: ${child.name} exited with ${signal ?? `code ${code}`}\n${child.stderrTail()}`);
   }
   return at;
 }

@@ -12,7 +12,8 @@ import cassandra from 'cassandra-driver';
 import { Command, InvalidArgumentError } from 'commander';
 import { countRows, tokenRanges } from '../cassandra/schema.ts';
 import { changeSchema } from '../cassandra/agreement.ts';
-import { describeError } from '../errors.ts';
+import { exitCode } from '../cli/errors.ts';
+import { ErrorCodes, UserstreamError, describeError, withCode } from '../errors.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
@@ -95,16 +96,25 @@ function parseArgs(argv: string[]): BenchOptions {
     docs: boolean; keep?: string; cluster?: boolean; nodeInstances: string; sparkWorkers: string;
   }>();
   const smoke = o.smoke === true;
-  const list = (flag: string, v: string) => v.split(',').filter(Boolean).map((r) => positive(flag)(r));
+  // Checked after parse(): Commander prints only what fails inside it, so these are usage errors of ours (printed, exit 2).
+  const usage = (message: string) => new UserstreamError(ErrorCodes.USAGE, message);
+  const list = (flag: string, v: string) =>
+    v.split(',').filter(Boolean).map((r) => {
+      try {
+        return positive(flag)(r);
+      } catch (error) {
+        throw usage((error as Error).message);
+      }
+    });
   const whole = (flag: string, v: string) =>
     list(flag, v).map((n) => {
-      if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes whole numbers`);
+      if (!Number.isInteger(n)) throw usage(`${flag} takes whole numbers`);
       return n;
     });
   const rates = list('--rates', o.rates);
   const engines = o.engines.split(',').filter(Boolean).map(checkEngine);
   const cluster = { cluster: o.cluster === true, nodeInstances: whole('--node-instances', o.nodeInstances), sparkWorkers: whole('--spark-workers', o.sparkWorkers) };
-  if (cluster.cluster && o.keep) throw new InvalidArgumentError('--keep carries single-node phases; it does not go with --cluster');
+  if (cluster.cluster && o.keep) throw usage('--keep carries single-node phases; it does not go with --cluster');
   return smoke
     ? {
         engines: cluster.cluster ? engines : ['node'], rates: [500], max: false, duration: 3, warmup: 1, soakMinutes: 0, rawConcurrency: o.rawConcurrency, cassandraWarmup: 1, smoke, out: o.out, docs: false,
@@ -217,7 +227,7 @@ class Bench {
     for (let i = 0; ; i++) {
       const ok = await fetch(`${this.sourceUrl}?results=1`).then((r) => r.ok).catch(() => false);
       if (ok) return;
-      if (i > 100) throw new Error(`bench: the built-in source did not answer on ${this.sourceUrl}\n${this.source.stderrTail()}`);
+      if (i > 100) throw new UserstreamError(ErrorCodes.BENCH, `bench: the built-in source did not answer on ${this.sourceUrl}\n${this.source.stderrTail()}`);
       await sleep(100);
     }
   }
@@ -274,7 +284,7 @@ class Bench {
     writer.onLine((l) => (reported = JSON.parse(l) as RawWriteResult));
     await succeeded(writer);
     const processes = sampler?.stop() ?? {};
-    if (!reported) throw new Error(`bench: the raw writer reported nothing\n${writer.stderrTail()}`);
+    if (!reported) throw new UserstreamError(ErrorCodes.BENCH, `bench: the raw writer reported nothing\n${writer.stderrTail()}`);
     for (const warning of reported.schemaWarnings) say(`  warning: ${warning}`);
     return { reported, processes };
   }
@@ -344,7 +354,7 @@ class Bench {
           heapAfterGc.push([Date.now(), gc.mb]);
         }
       });
-      void child.exited.then(() => reject(new Error(`bench: the ${engine} engine exited before it was ready\n${child.stderrTail()}`)));
+      void child.exited.then(() => reject(new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine exited before it was ready\n${child.stderrTail()}`)));
     });
     await ready;
     return { child, stats: () => last, series, heapAfterGc };
@@ -370,14 +380,14 @@ class Bench {
       say(`  ${produced} produced; waiting for the engine to write them`);
       const deadline = Date.now() + 120_000 + (produced / 500) * 1000;
       while (stats().written < produced) {
-        if (Date.now() > deadline) throw new Error(`bench: the ${engine} engine wrote ${stats().written} of ${produced} in time`);
-        if (engineChild.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
+        if (Date.now() > deadline) throw new UserstreamError(ErrorCodes.TIMEOUT, `bench: the ${engine} engine wrote ${stats().written} of ${produced} in time`);
+        if (engineChild.proc.exitCode !== null) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
         await sleep(250);
       }
       const processes = sampler.stop();
       const rows = await readLanded(this.cassandra, names.keyspace, this.config.table);
       await this.drop(names.keyspace);
-      if (rows.length !== produced) throw new Error(`bench: ${produced} records produced but ${rows.length} rows in ${names.keyspace}`);
+      if (rows.length !== produced) throw new UserstreamError(ErrorCodes.BENCH, `bench: ${produced} records produced but ${rows.length} rows in ${names.keyspace}`);
       const writtenAt = rows.map((r) => r.writtenAt);
       const lastWrite = writtenAt.reduce((a, b) => Math.max(a, b), -Infinity);
       const window = { from: start + this.opts.warmup * 1000, to: producerEnd };
@@ -449,7 +459,7 @@ class Bench {
       // capacity, not the start-up (Spark's first micro-batch on a Connect
       // server just started takes seconds).
       for (const until = Date.now() + 120_000; written() === 0 && Date.now() < until; ) {
-        for (const e of engines) if (e.child.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${e.child.stderrTail()}`);
+        for (const e of engines) if (e.child.proc.exitCode !== null) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine died\n${e.child.stderrTail()}`);
         await sleep(250);
       }
       const readyAt = Date.now();
@@ -459,7 +469,7 @@ class Bench {
       const until = readyAt + seconds * 1000;
       let cpuFrom: ReturnType<typeof machineCpu> | undefined;
       while (Date.now() < until && written() < produced) {
-        for (const e of engines) if (e.child.proc.exitCode !== null) throw new Error(`bench: the ${engine} engine died\n${e.child.stderrTail()}`);
+        for (const e of engines) if (e.child.proc.exitCode !== null) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine died\n${e.child.stderrTail()}`);
         if (!cpuFrom && Date.now() >= readyAt + this.opts.warmup * 1000) cpuFrom = machineCpu();
         await sleep(250);
       }
@@ -477,11 +487,11 @@ class Bench {
     const writtenAt = (await readLanded(this.cassandra, names.keyspace, this.config.table)).map((r) => r.writtenAt);
     const landed = writtenAt.length;
     await this.drop(names.keyspace);
-    if (landed < reported) throw new Error(`bench: the ${what} ${group ? 'committed' : 'reported written'} ${reported} but ${names.keyspace} has ${landed} rows`);
+    if (landed < reported) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${what} ${group ? 'committed' : 'reported written'} ${reported} but ${names.keyspace} has ${landed} rows`);
     const firstWrite = writtenAt.reduce((a, b) => Math.min(a, b), Infinity);
     const lastWrite = writtenAt.reduce((a, b) => Math.max(a, b), -Infinity);
     const window = { from: firstWrite + this.opts.warmup * 1000, to: Math.min(firstWrite + seconds * 1000, stoppedAt, lastWrite + 1) };
-    if (!(window.to - window.from >= 1000)) throw new Error(`bench: the ${what} wrote too little after its warm-up to measure (${landed} rows)`);
+    if (!(window.to - window.from >= 1000)) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${what} wrote too little after its warm-up to measure (${landed} rows)`);
     const drain = throughputIn(writtenAt, window);
     if (window.to === lastWrite + 1 && landed === produced) say('  (the backlog ran out early; the window is shorter)');
     this.phases.push({
@@ -640,7 +650,7 @@ export async function main(argv: string[]): Promise<number> {
   const startedAt = new Date().toISOString();
   const services = opts.engines.includes('spark') ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra'];
   say(`starting the stack: ${services.join(', ')}`);
-  if ((await runCli(['stack', 'up', ...services])) !== 0) throw new Error('bench: the local stack did not start');
+  if ((await runCli(['stack', 'up', ...services])) !== 0) throw new UserstreamError(ErrorCodes.STACK_START, 'bench: the local stack did not start');
 
   const bench = new Bench(config, opts);
   bench.cassandra = await connectCassandra(config);
@@ -695,7 +705,7 @@ async function clusterMain(opts: BenchOptions): Promise<number> {
   const config = loadConfig({}, process.env);
   const startedAt = new Date().toISOString();
   say(`starting the local cluster: ${config.kafkaNodes} brokers, ${config.cassandraNodes} Cassandra nodes, ${config.sparkWorkers} Spark workers`);
-  if ((await runCli(['stack', 'up'])) !== 0) throw new Error('bench: the local cluster did not start');
+  if ((await runCli(['stack', 'up'])) !== 0) throw new UserstreamError(ErrorCodes.STACK_START, 'bench: the local cluster did not start');
   const tooMany = opts.nodeInstances.filter((n) => n > config.partitions);
   if (tooMany.length > 0) say(`note: the topics have ${config.partitions} partitions; instances beyond that (${tooMany.join(', ')}) stand idle in the group`);
 
@@ -745,8 +755,8 @@ async function clusterMain(opts: BenchOptions): Promise<number> {
 async function sizeSpark(bench: Bench, workers: number): Promise<void> {
   const extra = bench.runningServices(/^spark-worker-\d+$/).filter((n) => Number(n.split('-').pop()) > workers);
   say(`Spark on ${workers} worker(s): restarting the Connect server${extra.length > 0 ? `, stopping ${extra.join(', ')}` : ''}`);
-  if ((await runCli(['stack', 'down', 'spark-connect', ...extra])) !== 0) throw new Error('bench: could not stop the Spark Connect server');
-  if ((await runCli(['stack', 'up', '--spark-workers', String(workers)])) !== 0) throw new Error(`bench: the Spark cluster did not start with ${workers} worker(s)`);
+  if ((await runCli(['stack', 'down', 'spark-connect', ...extra])) !== 0) throw new UserstreamError(ErrorCodes.BENCH, 'bench: could not stop the Spark Connect server');
+  if ((await runCli(['stack', 'up', '--spark-workers', String(workers)])) !== 0) throw new UserstreamError(ErrorCodes.STACK_START, `bench: the Spark cluster did not start with ${workers} worker(s)`);
 }
 
 if (import.meta.main) {
@@ -757,8 +767,8 @@ if (import.meta.main) {
     if (e.code?.startsWith('commander.')) {
       process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     } else {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`${withCode(e, e.message)}\n`);
+      process.exitCode = exitCode(e);
     }
   }
 }

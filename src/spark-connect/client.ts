@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, type CallOptions, type ClientReadableStream } from '@grpc/grpc-js';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { SparkConnectError, fromGrpcError } from './errors.ts';
 import {
   AnalyzePlanRequestSchema,
@@ -47,19 +48,19 @@ export interface ConnectUrl {
  */
 export function parseConnectUrl(url: string): ConnectUrl {
   const m = /^sc:\/\/(\[[^\]]+\]|[^:/;]+)(?::(\d+))?\/?(;.*)?$/.exec(url.trim());
-  if (!m) throw new Error(`invalid Spark Connect URL ${JSON.stringify(url)}: expected sc://host[:port][/;param=value]`);
+  if (!m) throw new UserstreamError(ErrorCodes.CONFIG, `invalid Spark Connect URL ${JSON.stringify(url)}: expected sc://host[:port][/;param=value]`);
   const port = m[2] === undefined ? DEFAULT_PORT : Number(m[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port in Spark Connect URL ${JSON.stringify(url)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserstreamError(ErrorCodes.CONFIG, `invalid port in Spark Connect URL ${JSON.stringify(url)}`);
   const params: Record<string, string> = {};
   for (const part of (m[3] ?? '').split(';')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new Error(`invalid parameter ${JSON.stringify(part)} in Spark Connect URL: expected key=value`);
+    if (eq <= 0) throw new UserstreamError(ErrorCodes.CONFIG, `invalid parameter ${JSON.stringify(part)} in Spark Connect URL: expected key=value`);
     params[decodeURIComponent(part.slice(0, eq))] = decodeURIComponent(part.slice(eq + 1));
   }
   const { token, user_id: userId, session_id: sessionId, use_ssl: useSsl, ...headers } = params;
   if (sessionId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)) {
-    throw new Error(`session_id in a Spark Connect URL must be a UUID, got ${JSON.stringify(sessionId)}`);
+    throw new UserstreamError(ErrorCodes.CONFIG, `session_id in a Spark Connect URL must be a UUID, got ${JSON.stringify(sessionId)}`);
   }
   return {
     host: m[1]!,

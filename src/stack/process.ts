@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fchownSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { ErrorCodes, UserstreamError } from '../errors.ts';
 
 export interface RunInfo {
   service: string;
@@ -92,7 +93,7 @@ export function startDetached(
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
-    if (child.pid === undefined) throw new Error(`could not start ${bin}`);
+    if (child.pid === undefined) throw new UserstreamError(ErrorCodes.STACK_START, `could not start ${bin}`);
     child.unref();
     return child.pid;
   } finally {
