@@ -2,7 +2,8 @@
  * One error type for the whole tool. Every error has a code from a closed
  * list, says what was being done, keeps its `cause`, and says whether trying
  * again can help. The CLI prints `message` as one line with the code after it
- * (`withCode`); `--verbose` adds the stack and the cause chain.
+ * (`withCode`); `--verbose` adds the stack and the cause chain. docs/errors.md
+ * explains each code (test/unit/errors/errors-doc.test.ts keeps it complete).
  */
 export const ErrorCodes = {
   CONFIG: 'US_ERR_CONFIG',
