@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { cassandraStackHosts } from '../stack/cassandra.ts';
-import { kafkaStackBrokers } from '../stack/kafka.ts';
 import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
+import { cassandraStackHosts, kafkaStackBrokers } from './stack-addresses.ts';
 
 export type ConfigInput = Partial<Record<OptionKey, unknown>>;
 

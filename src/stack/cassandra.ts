@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
+import { cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
 import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
 import { WaitFailed } from '../cassandra/wait.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
@@ -16,15 +17,6 @@ export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraP
   Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>;
 
 const HOST = '127.0.0.1';
-
-/** The address of node `i` (1-based) of a local ring: 127.0.0.i (Linux routes all of 127/8 to loopback). */
-export const ringAddress = (i: number) => `127.0.0.${i}`;
-
-/** The contact points of the local stack: its one node, or every node of the ring. */
-export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>): string[] {
-  const n = config.cluster ? (config.cassandraNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => `${ringAddress(i + 1)}:${config.cassandraPort}`);
-}
 
 /** A node's JMX port (nodetool), on 127.0.0.1: 7100, 7200, … as Cassandra's ccm numbers them. */
 export const ringJmxPort = (i: number) => 7000 + 100 * i;

@@ -1,8 +1,9 @@
 import type { Config } from '../config/options.ts';
 import { airflowServices } from './airflow.ts';
 import { readdirSync } from 'node:fs';
-import { cassandraServices, cassandraStackHosts } from './cassandra.ts';
-import { kafkaServices, kafkaStackBrokers } from './kafka.ts';
+import { cassandraStackHosts, kafkaStackBrokers } from '../config/stack-addresses.ts';
+import { cassandraServices } from './cassandra.ts';
+import { kafkaServices } from './kafka.ts';
 import { stackPaths } from './paths.ts';
 import type { ServiceDefinition } from './service.ts';
 import { postgresService } from './postgres.ts';

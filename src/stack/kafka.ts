@@ -6,6 +6,7 @@ import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
+import { kafkaNodePorts } from '../config/stack-addresses.ts';
 import {
   KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
   kafkaZookeeperModeProperties, randomClusterId,
@@ -23,18 +24,6 @@ export type KafkaStackConfig = Pick<
   | 'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
   | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort'
 > & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>;
-
-/** Ports of node `i` (1-based) of a local cluster: the stack's, 100 apart per node. */
-export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'>, i: number) {
-  const step = 100 * (i - 1);
-  return { port: config.kafkaPort + step, controllerPort: config.kafkaControllerPort + step, securePort: config.kafkaSecurePort + step };
-}
-
-/** The broker addresses of the local stack: one, or every node of the cluster. */
-export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
-  const n = config.cluster ? (config.kafkaNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => `${HOST}:${kafkaNodePorts(config, i + 1).port}`);
-}
 
 /** A node of a local cluster: its id (1..count) among `count`. */
 interface ClusterNode {
