@@ -8,7 +8,7 @@
  * the processes.
  */
 
-import { sparkCassandraDriverProperties } from '../engines/spark/connection-options.ts';
+import { sparkCassandraDriverProperties } from '../cassandra/java-driver.ts';
 
 export const SPARK_MASTER_CLASS = 'org.apache.spark.deploy.master.Master';
 export const SPARK_WORKER_CLASS = 'org.apache.spark.deploy.worker.Worker';
