@@ -16,6 +16,7 @@ import { committedSparkOffsets } from '../engines/spark/checkpoint.ts';
 import { pipelineNames } from '../engines/spark/engine.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
 import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
+import { type PartitionState, partitionStates } from '../kafka/lag.ts';
 import { readRanges } from '../kafka/reader.ts';
 import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
 import { withCode } from '../errors.ts';
@@ -23,15 +24,6 @@ import { cassandraView, kafkaView, sparkWorkersView } from '../cluster/health.ts
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
-
-export interface PartitionState {
-  partition: number;
-  /** Messages ever written to the partition (its end offset). */
-  end: number;
-  /** Offset up to which the engine has written or dead-lettered; null if unknown. */
-  done: number | null;
-  lag: number | null;
-}
 
 export interface UserCard {
   id: string;
@@ -98,17 +90,6 @@ export function rateFrom(samples: { t: number; total: number }[]): number {
   const b = samples[samples.length - 1]!;
   const secs = (b.t - a.t) / 1000;
   return secs > 0 ? Math.max(0, (b.total - a.total) / secs) : 0;
-}
-
-/** Per-partition lag from end offsets and the engine's done offsets (absent = nothing done). */
-export function partitionStates(ends: Map<number, bigint>, done: Map<number, bigint> | undefined): PartitionState[] {
-  return [...ends.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([partition, end]) => {
-      if (!done) return { partition, end: Number(end), done: null, lag: null };
-      const d = done.get(partition) ?? 0n;
-      return { partition, end: Number(end), done: Number(d), lag: Number(end > d ? end - d : 0n) };
-    });
 }
 
 export function cardOf(value: Buffer | string): UserCard | undefined {

@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  cardOf, partitionStates, rateFrom,
-} from '../../../src/dashboard/collector.ts';
+import { cardOf, rateFrom } from '../../../src/dashboard/collector.ts';
 import { dashboardPage } from '../../../src/dashboard/page.ts';
+import { partitionStates } from '../../../src/kafka/lag.ts';
 import { parseCheckpointOffsets, slowerOf, sparkCheckpointOffsets } from '../../../src/engines/spark/checkpoint.ts';
 import { metrics, observeLatency } from '../../../src/metrics/metrics.ts';
 import { toRecord } from '../../../src/record/from-random-user.ts';
