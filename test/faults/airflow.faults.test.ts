@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { airflowClient } from '../../src/cli/commands/dag.ts';
+import { airflowClient } from '../../src/cli/dag-run.ts';
 import { ensureTopics, groupLag } from '../../src/kafka/admin.ts';
 import { ARTIFACTS } from '../support/browser.ts';
 import { type CliRun, cliTarget, runCli, startCli } from '../support/cli.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DAG_ID, TASK_ID } from '../../src/airflow/client.ts';
 import { countRows } from '../../src/cassandra/schema.ts';
-import { airflowClient, failureReason, runConf, runDag } from '../../src/cli/commands/dag.ts';
+import { airflowClient, failureReason, runConf, runDag } from '../../src/cli/dag-run.ts';
 import { createEngine } from '../../src/engines/index.ts';
 import { join } from 'node:path';
 import { ARTIFACTS, launchChromium } from '../support/browser.ts';

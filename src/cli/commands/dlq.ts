@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { type DeadLetterEntry, byReason, readDeadLetters, replayDeadLetters, replayTag, selectForReplay } from '../../dlq/dead-letters.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { configFrom, withOptions } from '../options.ts';
-import { printTable } from './stack.ts';
+import { printTable } from '../table.ts';
 
 function offsetArg(flag: string, value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;

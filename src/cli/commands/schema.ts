@@ -3,7 +3,7 @@ import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { contractSchema, valueSubject } from '../../registry/contract.ts';
 import { checkContract } from '../../registry/register.ts';
 import { configFrom, withOptions } from '../options.ts';
-import { printTable } from './stack.ts';
+import { printTable } from '../table.ts';
 
 /**
  * `userstream schema show|check`: the record contract in the Schema

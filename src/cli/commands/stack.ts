@@ -1,13 +1,14 @@
 import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
 import { Command } from 'commander';
-import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { INSTANCE_NAME, SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { secretFiles } from '../../stack/secrets.ts';
-import { flavour, stackDown, stackStatus, stackUp } from '../../stack/supervisor.ts';
+import { flavour, stackDown, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
+import { bringUp } from '../bring-up.ts';
 import { createReporter } from '../reporter.ts';
+import { printTable } from '../table.ts';
 
 function checkNames(names: string[]): string[] {
   for (const n of names) {
@@ -19,27 +20,6 @@ function checkNames(names: string[]): string[] {
     }
   }
   return names;
-}
-
-/**
- * Starts the named services (all: none named) with live progress lines; a
- * running service that holds sessions to one started afresh is restarted,
- * and `warn` gets a line saying so once the progress lines are done.
- */
-export async function bringUp(config: Config, names: string[], warn: (line: string) => void): Promise<void> {
-  const reporter = createReporter();
-  const notes: string[] = [];
-  try {
-    await stackUp(stackServices(config, names), stackPaths(config.stackHome), {
-      javaHome: config.javaHome,
-      reporter,
-      others: stackServices(config),
-      warn: (line) => notes.push(line),
-    });
-  } finally {
-    reporter.close();
-    for (const line of notes) warn(line);
-  }
 }
 
 export function stackCommand(): Command {
@@ -125,10 +105,4 @@ function follow(file: string, from: number): void {
     createReadStream(file, { start: position, end: curr.size - 1 }).pipe(process.stdout, { end: false });
     position = curr.size;
   });
-}
-
-export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
 }

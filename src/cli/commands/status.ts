@@ -13,7 +13,7 @@ import { stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { flavour, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
-import { printTable } from './stack.ts';
+import { printTable } from '../table.ts';
 
 interface TopicStatus {
   topic: string;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DAG_ID } from '../../airflow/client.ts';
 import type { IngestProgress } from '../../ingest/ingest.ts';
-import { airflowClient, failureReason, runConf, runDag } from './dag.ts';
+import { airflowClient, failureReason, runConf, runDag } from '../dag-run.ts';
 import { Command } from 'commander';
 import type cassandra from 'cassandra-driver';
 import { countRows } from '../../cassandra/schema.ts';
@@ -16,8 +16,8 @@ import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { localStackClientConfig } from '../../stack/index.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
-import { formatIngestSummary, runIngest } from './ingest.ts';
-import { bringUp } from './stack.ts';
+import { formatIngestSummary, runIngest } from '../ingest-run.ts';
+import { bringUp } from '../bring-up.ts';
 
 /**
  * The main job's pace unless --rate says otherwise: a steady stream both
