@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './scripts/layers.ts';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.stack/', 'dist/', 'coverage/', 'src/spark-connect/gen/'] },
@@ -14,4 +15,6 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
+  // src/ imports only from lower layers (docs/architecture.md).
+  { files: ['src/**/*.ts'], plugins: { userstream: layersPlugin }, rules: { 'userstream/layers': 'error' } },
 );
