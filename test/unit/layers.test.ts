@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
-import { breach, layersPlugin, placeOf } from '../../scripts/layers.ts';
+import { LAYERS, breach, layersPlugin, placeOf } from '../../scripts/layers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -52,3 +53,13 @@ test('the ESLint rule names the file and the import, for every kind of import', 
   ]);
 });
 
+test('docs/architecture.md lists the layers of scripts/layers.ts, in order', () => {
+  const doc = readFileSync(resolve(root, 'docs/architecture.md'), 'utf8');
+  const rows = doc.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+  assert.equal(rows.length, LAYERS.length, 'one table row per layer');
+  for (const [i, layer] of LAYERS.entries()) {
+    const row = rows[i]!;
+    assert.ok(row.startsWith(`| ${i + 1} | ${layer.name} |`), `row ${i + 1} is layer ${layer.name}: ${row}`);
+    for (const unit of layer.units) assert.ok(row.includes(`\`src/${unit}\``), `row ${i + 1} names src/${unit}`);
+  }
+});
