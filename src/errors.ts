@@ -146,3 +146,8 @@ export function errorDetail(error: unknown): string {
   }
   return parts.join('\ncaused by: ');
 }
+
+/** The exit code a failed command ends with: 2 for a bad flag or value (CONFIG, USAGE), 1 for any other failure. */
+export function exitCode(error: unknown): number {
+  return isUserstreamError(error) && (error.code === ErrorCodes.CONFIG || error.code === ErrorCodes.USAGE) ? 2 : 1;
+}

@@ -1,4 +1,4 @@
-import { describeError, errorDetail, ErrorCodes, isUserstreamError, withCode } from '../errors.ts';
+import { describeError, errorDetail, exitCode, isUserstreamError, withCode } from '../errors.ts';
 
 /**
  * Turns any failure into one clear line on stderr, ending in the error's code
@@ -14,9 +14,4 @@ export function reportFatal(error: unknown, verbose: boolean): number {
     process.stderr.write('userstream: (unexpected error; run again with --verbose for details)\n');
   }
   return exitCode(error);
-}
-
-/** 2 for a bad flag or value (CONFIG, USAGE), 1 for any other failure. */
-export function exitCode(error: unknown): number {
-  return isUserstreamError(error) && (error.code === ErrorCodes.CONFIG || error.code === ErrorCodes.USAGE) ? 2 : 1;
 }
