@@ -9,7 +9,7 @@
  *    refuses to load without the credentials;
  * 3. the variables: every USERSTREAM_* one a service or the Dockerfile sets is one
  *    the app reads, every ${VAR} has a line in .env.example, no credential is committed;
- * 4. the published ports are the ones the README's table gives, none published twice.
+ * 4. the published ports are the ones the ports table in docs/configuration.md gives, none published twice.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -87,7 +87,7 @@ const CREDENTIALS = ['POSTGRES_PASSWORD', 'AIRFLOW_ADMIN_PASSWORD', 'AIRFLOW_SEC
 const composeFile = join(root, 'compose.yaml');
 const envExample = join(root, '.env.example');
 
-/** Expected host ports per profile: the README's ports table. */
+/** Expected host ports per profile: the ports table in docs/configuration.md. */
 const EXPECTED_PORTS: Record<string, Record<string, number>> = {
   kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
   zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
@@ -112,7 +112,7 @@ try {
       const problems = envProblems(project);
       const ports = publishedPorts(project);
       for (const [service, port] of Object.entries(EXPECTED_PORTS[profile]!)) {
-        if (!ports.get(service)?.includes(port)) problems.push(`${service} should publish port ${port} (README ports table); it publishes ${ports.get(service)?.join(',') ?? 'none'}`);
+        if (!ports.get(service)?.includes(port)) problems.push(`${service} should publish port ${port} (docs/configuration.md ports table); it publishes ${ports.get(service)?.join(',') ?? 'none'}`);
       }
       const names = Object.keys(project.services);
       const expected = EXPECTED_NODES[profile]!;

@@ -83,7 +83,7 @@ function checkSecurity(c: RawSecurity): void {
   }
 }
 
-/** Markdown reference of every option, for the README. */
+/** Markdown reference of every option (`userstream config`; docs/configuration.md holds a copy). */
 export function configReference(): string {
   const rows = ['| flag | environment | default | meaning |', '|---|---|---|---|'];
   for (const [key, spec] of Object.entries(optionSpecs)) {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * Every setting of userstream, in one table. Each key is read, in order of
  * precedence, from its flag (`--kebab-case`), its environment variable
- * (`USERSTREAM_SCREAMING_SNAKE`) and its default. The README's configuration
- * reference is generated from this table by `userstream config --markdown`.
+ * (`USERSTREAM_SCREAMING_SNAKE`) and its default. The reference table in
+ * docs/configuration.md is what `userstream config` prints from it.
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
