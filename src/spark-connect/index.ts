@@ -7,9 +7,7 @@ export { SparkConnectClient, parseConnectUrl, DEFAULT_PORT, type ConnectUrl, typ
 export {
   SparkAnalysisError, SparkConnectError, SparkParseError, SparkStreamingQueryError, SparkUnavailableError, errorClassOf,
 } from './errors.ts';
-export {
-  DataFrame, DataStreamReader, DataStreamWriter, RuntimeConfig, SparkSession, StreamingQuery, StreamingQueryManager, inputRows, tableRows,
-  type QueryStatus,
-} from './session.ts';
+export { DataFrame, DataStreamReader, DataStreamWriter, RuntimeConfig, SparkSession, tableRows } from './session.ts';
+export { StreamingQuery, StreamingQueryManager, inputRows, type QueryStatus } from './streaming-query.ts';
 export type { Trigger } from './plan.ts';
 export type { StructField } from './types.ts';
