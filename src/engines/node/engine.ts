@@ -2,15 +2,16 @@ import type cassandra from 'cassandra-driver';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/options.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
-import { CassandraWriter, RECORD_ROWS, type RowEncoding } from '../../cassandra/writer.ts';
+import { CassandraWriter } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
 import { committedOffsets, groupLag, kafkaError, withAdmin } from '../../kafka/admin.ts';
 import { preparePipeline } from '../prepare.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
-import { jsonPayload, parseRecord, type UserRecord } from '../../record/record.ts';
-import { KEY_BYTES, WIRE_FIELD, WIRE_SLOTS, readWire, writeKeys } from '../../record/wire.ts';
-import { type DeadLetter, sendDeadLetters } from './dead-letter.ts';
+import { sendDeadLetters } from './dead-letter.ts';
+import { BATCH_ATTEMPT_MS, Batch } from './batch.ts';
+import { COMMIT_MS, commitsToSend } from './commits.ts';
+import { withDeadline } from './deadline.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
 
 export type NodeEngineConfig = Pick<
@@ -394,170 +395,4 @@ export class NodeEngine {
     this.#log.error(`node engine: ${describeError(error)}`);
     void this.stop();
   }
-}
-
-/**
- * How long one attempt at a batch (its rows written, its dead letters
- * acknowledged) may take before it is given up and tried again. The writes
- * are upserts and the dead letters at-least-once, so an attempt that
- * finishes late does no harm; one that never finishes would hold back every
- * later commit.
- */
-const BATCH_ATTEMPT_MS = 60_000;
-
-/**
- * Which of a batch's last messages (one per partition) to commit. A commit
- * is an offset set, not a maximum: Kafka keeps the last one it is sent,
- * and a commit that lands late moves the partition back. Two cases:
- * - a partition a rebalance gave to another member: its batch may still be
- *   in flight here when the new owner, which started from the committed
- *   offset, commits past it (the cluster bench saw the group's offsets go
- *   back this way with two and three instances). The new owner writes
- *   those messages again and commits them.
- * - an offset at or below one the group acknowledged from this engine:
- *   after a rebalance the consumer starts again from the committed offsets
- *   of the partitions it keeps, and the batches it is still writing have
- *   moved them on, so the messages delivered again end below.
- * Skipping a commit never loses a record, it only means a second delivery.
- * `owned` undefined: the assignment is not known, every partition is kept.
- * Not covered: a commit made while the consumer is rejoining, which
- * @platformatic/kafka holds and sends after the join under the new
- * generation (waiting for the consumer's isActive() instead held every
- * commit on the cluster: it is false for long stretches between heartbeats).
- */
-export function commitsToSend<M extends { partition: number; offset: bigint }>(
-  last: Iterable<M>,
-  owned: ReadonlySet<number> | undefined,
-  acked: ReadonlyMap<number, bigint>,
-): M[] {
-  const out: M[] = [];
-  for (const m of last) {
-    if (owned && !owned.has(m.partition)) continue;
-    if ((acked.get(m.partition) ?? -1n) >= m.offset) continue;
-    out.push(m);
-  }
-  return out;
-}
-
-/** How long a batch's offset commit may take; past it the batch counts as not committed (delivered again). */
-const COMMIT_MS = 30_000;
-
-/** `work`, or a rejection with `message` once `ms` pass (the work itself goes on). */
-export function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserstreamError(ErrorCodes.TIMEOUT, message, { canRetry: true })), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Messages taken from Kafka for one write, validated as they arrive. It keeps
- * what the write and the commit need — the valid rows by id, the bad
- * messages for the DLQ, the last message of each partition — and lets go of
- * the rest of each message at once.
- *
- * A message in the producer's own form (record/wire.ts: nearly all of them)
- * stays as its bytes, with where each value lies in them, and its
- * parameters are slices of those bytes; any other message is parsed into a
- * record. Strings and parsed objects held until the write would be copied
- * by every scavenge they live through and promoted; bytes outside the heap
- * are not (docs/BENCHMARKS.md, item 16).
- */
-class Batch {
-  /** Messages added. */
-  size = 0;
-  /** Valid messages added, duplicates included. */
-  good = 0;
-  /** Valid rows by id, as the index of the message that has it: duplicates of one id within a batch (a replayed page) need one write, the last one's. */
-  readonly rows = new Map<string, number>();
-  readonly bad: DeadLetter[] = [];
-  /** The last message of each partition: committing it moves the group past the whole batch. */
-  readonly last = new Map<number, RawMessage>();
-  /** By message index: the bytes of a message in the producer's form, or the parsed record; nothing for a bad one. */
-  readonly #kept: (Buffer | UserRecord | undefined)[] = [];
-  /** By message index: the id of a valid message (the same strings as the keys of `rows`). */
-  readonly #ids: string[] = [];
-  /** By message index, WIRE_SLOTS each: where each value lies in a message kept as bytes. */
-  #slices: Uint32Array;
-  /** By message index: `ingested_at` in milliseconds since the epoch. */
-  #times: Float64Array;
-  /** By message index, KEY_BYTES each: the `id` and `ingested_at` of a message kept as bytes, as Cassandra reads them. */
-  #keys: Buffer;
-
-  readonly #maxBytes: number;
-
-  constructor(capacity: number, maxBytes: number) {
-    this.#maxBytes = maxBytes;
-    this.#slices = new Uint32Array(capacity * WIRE_SLOTS);
-    this.#times = new Float64Array(capacity);
-    this.#keys = Buffer.allocUnsafe(capacity * KEY_BYTES);
-  }
-
-  add(message: RawMessage): void {
-    const i = this.size++;
-    if (i === this.#times.length) this.#grow();
-    const value = message.value;
-    // The JSON, also of a message in Confluent's wire format (which parseRecord strips itself).
-    const json = value ? jsonPayload(value) : undefined;
-    const wire = json ? readWire(json, this.#slices, i * WIRE_SLOTS, this.#maxBytes) : undefined;
-    if (wire) {
-      const ms = Date.parse(wire.ingestedAt);
-      writeKeys(json!, this.#slices[i * WIRE_SLOTS + 2 * WIRE_FIELD.id]!, ms, this.#keys, i * KEY_BYTES);
-      this.#keep(i, wire.id, json!, ms);
-    } else {
-      const parsed = parseRecord(value, this.#maxBytes);
-      // No ingested_at (the original project's messages): NaN, which the latency histogram leaves out and counts.
-      if (parsed.ok) this.#keep(i, parsed.record.id, parsed.record, parsed.record.ingested_at === null ? Number.NaN : Date.parse(parsed.record.ingested_at));
-      else this.bad.push({ message, reason: parsed.reason });
-    }
-    const prev = this.last.get(message.partition);
-    if (!prev || message.offset > prev.offset) this.last.set(message.partition, message);
-  }
-
-  #keep(i: number, id: string, row: Buffer | UserRecord, ingestedAt: number): void {
-    this.good++;
-    this.#kept[i] = row;
-    this.#ids[i] = id;
-    this.#times[i] = ingestedAt;
-    this.rows.set(id, i);
-  }
-
-  #grow(): void {
-    const capacity = Math.max(1, this.#times.length * 2);
-    const slices = new Uint32Array(capacity * WIRE_SLOTS);
-    slices.set(this.#slices);
-    const times = new Float64Array(capacity);
-    times.set(this.#times);
-    const keys = Buffer.allocUnsafe(capacity * KEY_BYTES);
-    this.#keys.copy(keys);
-    this.#slices = slices;
-    this.#times = times;
-    this.#keys = keys;
-  }
-
-  /** The `ingested_at` of the rows at these indexes, in milliseconds. */
-  *ingestedAt(indexes: Iterable<number>): Iterable<number> {
-    for (const i of indexes) yield this.#times[i]!;
-  }
-
-  /** The rows, by message index, as the writer reads them. */
-  readonly encoding: RowEncoding<number> = {
-    id: (i) => this.#ids[i]!,
-    params: (i) => {
-      const row = this.#kept[i]!;
-      if (!Buffer.isBuffer(row)) return RECORD_ROWS.params(row);
-      const at = i * WIRE_SLOTS;
-      const params: unknown[] = [];
-      const k = i * KEY_BYTES;
-      for (let f = 0; f < WIRE_SLOTS / 2; f++) {
-        // The id and the time as the bytes Cassandra reads, which the driver sends as they are.
-        if (f === WIRE_FIELD.id) params.push(this.#keys.subarray(k, k + 16));
-        else if (f === WIRE_FIELD.ingested_at) params.push(this.#keys.subarray(k + 16, k + KEY_BYTES));
-        // A text column as its UTF-8 bytes, which the driver sends as they are.
-        else params.push(row.subarray(this.#slices[at + 2 * f], this.#slices[at + 2 * f + 1]));
-      }
-      return params;
-    },
-  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withDeadline } from '../../src/engines/node/engine.ts';
-import { ErrorCodes, UserstreamError } from '../../src/errors.ts';
+import { withDeadline } from '../../../../src/engines/node/deadline.ts';
+import { ErrorCodes, UserstreamError } from '../../../../src/errors.ts';
 
 // A batch's write and its offset commit are each bounded: one that never
 // settles would otherwise hold back every later batch for good.

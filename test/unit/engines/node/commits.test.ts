@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commitsToSend } from '../../src/engines/node/engine.ts';
+import { commitsToSend } from '../../../../src/engines/node/commits.ts';
 
 const last = (...pairs: [number, bigint][]) => pairs.map(([partition, offset]) => ({ partition, offset }));
 
