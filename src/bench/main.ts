@@ -18,7 +18,7 @@ import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/options.ts';
 import { type EngineName, checkEngine } from '../engines/index.ts';
-import { pipelineNames } from '../engines/spark/engine.ts';
+import { pipelineNames } from '../engines/spark/names.ts';
 import { Admin } from '@platformatic/kafka';
 import { committedOffsets, deleteTopicsWithPrefix, endOffsets, ensureTopics, offsetTotal } from '../kafka/admin.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';

@@ -13,7 +13,7 @@ import { countRows } from '../cassandra/schema.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import type { Config } from '../config/options.ts';
 import { committedSparkOffsets } from '../engines/spark/checkpoint.ts';
-import { pipelineNames } from '../engines/spark/engine.ts';
+import { pipelineNames } from '../engines/spark/names.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
 import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
 import { type PartitionState, partitionStates } from '../kafka/lag.ts';

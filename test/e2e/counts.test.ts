@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import { countRows } from '../../src/cassandra/schema.ts';
-import { pipelineNames } from '../../src/engines/spark/engine.ts';
+import { pipelineNames } from '../../src/engines/spark/names.ts';
 import { committedOffsets, endOffsets, ensureTopics } from '../../src/kafka/admin.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 import { SparkSession } from '../../src/spark-connect/index.ts';

@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import type { Config } from '../../src/config/options.ts';
 import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
-import { pipelineNames } from '../../src/engines/spark/engine.ts';
+import { pipelineNames } from '../../src/engines/spark/names.ts';
 import { committedOffsets, endOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
 import { partitionStates } from '../../src/kafka/lag.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { launchRetryMs, pipelineNames } from '../../src/engines/spark/engine.ts';
+import { pipelineNames } from '../../src/engines/spark/names.ts';
+import { launchRetryMs } from '../../src/engines/spark/recovery.ts';
 import {
   CORRUPT_COLUMN, LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, parsedColumns, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
 } from '../../src/engines/spark/query.ts';

@@ -4,7 +4,7 @@ import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { committedSparkOffsets } from '../../engines/spark/checkpoint.ts';
-import { pipelineNames } from '../../engines/spark/engine.ts';
+import { pipelineNames } from '../../engines/spark/names.ts';
 import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
 import { partitionStates } from '../../kafka/lag.ts';
 import { type CassandraNodeState, cassandraView, kafkaView, sparkWorkersView } from '../../cluster/health.ts';

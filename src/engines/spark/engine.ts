@@ -9,21 +9,19 @@
  * record is in Cassandra exactly once. The DLQ query writes with Kafka's
  * at-least-once sink: after a crash a dead letter may appear twice.
  */
-import { dirname } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { preparePipeline } from '../prepare.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
-import { DEFAULT_ROWS_PER_REQUEST } from '../../cassandra/writer.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../errors.ts';
 import { endOffsets } from '../../kafka/admin.ts';
 import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
-import { type SparkConnectionConfig, sparkCassandraOptions, sparkKafkaOptions } from './connection-options.ts';
-import {
-  LATENCY_OBSERVATION, PARSED_OBSERVATION, deadLetterColumns, latencyMetrics, latencySamples, parsedColumns, rejectionReason, rowColumns, unmeasuredRows, withoutWaitColumn, withWaitColumn,
-} from './query.ts';
+import type { SparkConnectionConfig } from './connection-options.ts';
+import { latencySamples, unmeasuredRows } from './query.ts';
+import { pipelineNames } from './names.ts';
+import { pipelineQueries } from './plans.ts';
+import { DATA_LOSS, dataLossError, launchRetryMs, startQuery } from './recovery.ts';
 import { metrics, observeLatencySamples } from '../../metrics/metrics.ts';
 import { RunTally, type Offsets as TopicOffsets, type Totals } from '../tally.ts';
 import { committedSparkOffsets, slowerOf } from './checkpoint.ts';
@@ -50,50 +48,6 @@ export interface SparkEngineOptions {
    * restart) before it gives up.
    */
   outageMs?: number;
-}
-
-/** Names that identify this pipeline's queries, checkpoints and Spark Connect session. */
-export function pipelineNames(c: Pick<SparkEngineConfig, 'topic' | 'keyspace' | 'table' | 'dlqTopic' | 'sparkCheckpointDir'>) {
-  const base = `userstream_${c.topic}_to_${c.keyspace}_${c.table}`.replace(/[^A-Za-z0-9_]/g, '_');
-  return {
-    rowsQuery: base,
-    dlqQuery: `${base}_dlq`,
-    rowsCheckpoint: `${c.sparkCheckpointDir}/${base}/rows`,
-    dlqCheckpoint: `${c.sparkCheckpointDir}/${base}/dlq`,
-    /**
-     * One Spark Connect session per pipeline, so a restarted engine finds the
-     * queries a previous process left running (queries live on the server).
-     */
-    sessionId: uuidFrom(base),
-  };
-}
-
-function uuidFrom(name: string): string {
-  const h = createHash('sha1').update('userstream-spark-session:').update(name).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-
-/**
- * Starts a query. The Cassandra connector in the driver learns about a
- * keyspace created a moment ago only after its metadata refresh, so "cannot
- * find keyspace/table" is retried for a few seconds.
- */
-async function startQuery(name: string, start: () => Promise<StreamingQuery>): Promise<StreamingQuery> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await start();
-    } catch (error) {
-      const message = (error as Error).message;
-      if (attempt < 20 && /Couldn't find .*(keyspace|table)/i.test(message)) {
-        await new Promise((r) => setTimeout(r, 500));
-        continue;
-      }
-      throw new UserstreamError(ErrorCodes.SPARK, `starting the Spark query ${name}: ${javaReason(message)}`, { cause: error });
-    }
-  }
 }
 
 /** Kafka source offsets of a progress report: topic → partition → next offset. */
@@ -196,66 +150,7 @@ export class SparkEngine {
       }
     }
 
-    const kafka = sparkKafkaOptions(c);
-    // The DLQ query also reads the messages' headers: a replayed message refused again keeps its replay header.
-    const source = (headers: boolean) =>
-      spark.readStream
-        .format('kafka')
-        .options(kafka)
-        .option('subscribe', c.topic)
-        .option('startingOffsets', 'earliest')
-        .option('maxOffsetsPerTrigger', this.#maxOffsets)
-        .option('includeHeaders', String(headers))
-        .load()
-        .selectExpr(...parsedColumns(headers))
-        .observe(PARSED_OBSERVATION, 'count(1) AS messages')
-        .selectExpr('*', `${rejectionReason(c.maxMessageBytes)} AS reason`);
-
-    const cassandra = {
-      keyspace: c.keyspace,
-      table: c.table,
-      ...sparkCassandraOptions(c),
-      // Measured on the 2-core machine (200k records): the connector's defaults
-      // (5 writes in flight, one row per statement) 3.3k rows/s; more writes in
-      // flight and small unlogged batches per replica set 5.6k rows/s. The
-      // batches hold as many rows as the node engine's: 10 rows (about 5.2 kB)
-      // went over Cassandra's 5 kB batch warning, so every batch came back
-      // with a warning the executor logged (890 MB of log in one bench run).
-      'spark.cassandra.output.concurrent.writes': '128',
-      'spark.cassandra.output.batch.grouping.key': 'replica_set',
-      'spark.cassandra.output.batch.size.rows': String(DEFAULT_ROWS_PER_REQUEST),
-      // A cached session outlives a Cassandra restart with a broken control
-      // connection, and the next query's schema refresh then waits forever:
-      // drop sessions idle for 2 s, so queries started again after a failure
-      // (5 s later) connect afresh.
-      'spark.cassandra.connection.keepAliveMS': '2000',
-      // A record without ingested_at (the original project's) leaves the column unset, as the
-      // node engine does: no tombstone, and a time an earlier write stored stays.
-      'spark.cassandra.output.ignoreNulls': 'true',
-      ...this.#sinkOptions,
-    };
-    const rows = source(false)
-      .filter('reason IS NULL')
-      .selectExpr(...rowColumns())
-      .selectExpr(...withWaitColumn())
-      .observe(LATENCY_OBSERVATION, ...latencyMetrics())
-      .selectExpr(...withoutWaitColumn())
-      .writeStream.format('org.apache.spark.sql.cassandra')
-      .options(cassandra)
-      .option('checkpointLocation', names.rowsCheckpoint)
-      .outputMode('append')
-      .trigger({ processingTime: this.#trigger })
-      .queryName(names.rowsQuery);
-    const dlq = source(true)
-      .filter('reason IS NOT NULL')
-      .selectExpr(...deadLetterColumns())
-      .writeStream.format('kafka')
-      .options(kafka)
-      .option('topic', c.dlqTopic)
-      .option('checkpointLocation', names.dlqCheckpoint)
-      .outputMode('append')
-      .trigger({ processingTime: this.#trigger })
-      .queryName(names.dlqQuery);
+    const { rows, dlq } = pipelineQueries(spark, c, names, { trigger: this.#trigger, maxOffsets: this.#maxOffsets, sinkOptions: this.#sinkOptions });
     this.#rows = await startQuery(names.rowsQuery, () => rows.start());
     this.#dlq = await startQuery(names.dlqQuery, () => dlq.start());
     this.#log.info(`spark engine: ${c.topic} → ${c.keyspace}.${c.table} (query ${names.rowsQuery}), rejects → ${c.dlqTopic}; checkpoints in ${c.sparkCheckpointDir}`);
@@ -458,37 +353,4 @@ export class SparkEngine {
     clearInterval(this.#watch);
     void this.#stopQueries().finally(() => this.#done.reject(error));
   }
-}
-
-/**
- * How Spark's Kafka source says the topic no longer holds offsets its
- * checkpoint has (failOnDataLoss): "offset was changed from … to …" (the
- * topic was deleted and created again), "Cannot fetch offset … Some data may
- * have been lost" (messages expired before they were read), "Partitions …
- * are gone".
- */
-const DATA_LOSS = /some data may have been (missed|lost)/i;
-
-function dataLossError(c: SparkEngineConfig, detail: string, cause: unknown): UserstreamError {
-  const dir = dirname(pipelineNames(c).rowsCheckpoint);
-  return new UserstreamError(
-    ErrorCodes.SPARK,
-    `Kafka topic ${c.topic} no longer has the messages the Spark checkpoint expects (${detail.replace(/^.*?Exception: /, '').trim()}): ` +
-      `the topic was deleted and created again, or messages expired before they were read. The engine stops rather than skip them. ` +
-      `To read the topic from its start, delete the checkpoint ${dir}; rows already written stay and are upserted again.`,
-    { cause },
-  );
-}
-
-/**
- * How long to keep starting the queries after the first try failed: a
- * minute for Spark Connect restarting (a server that is not there at all is
- * one clear error, soon), three when the connector cannot see the table the
- * engine has just created. The connector learns the schema through its own
- * driver's control node, and on a busy ring a node can lag the others'
- * schema for minutes (CI, cluster suite: cassandra-1 missed a keyspace for
- * over two minutes and the query gave up after one).
- */
-export function launchRetryMs(error: unknown): number {
-  return /Couldn't find table \S+ or keyspace/.test(describeError(error)) ? 180_000 : 60_000;
 }
