@@ -71,6 +71,8 @@ with DAG(
             " --schema-registry-url '{{ params.schema_registry_url }}'"
             " --value-format '{{ params.value_format }}'"
             "{% if params.env_file %} --env-file '{{ params.env_file }}'{% endif %}"
+            # The summary again as one JSON line: how `userstream up` reads it from the task log.
+            " --summary-json"
         ),
         # Plain-text log lines in the task log.
         env={"USERSTREAM_LOG_FORMAT": "text"},

@@ -6,7 +6,7 @@ import { ingest, type IngestProgress } from '../ingest/ingest.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { openSource } from '../source/open.ts';
 
-/** One ingest run with a live line on a terminal and a summary at the end. */
+/** One ingest run with a live line on a terminal; its result is the summary (src/ingest/summary.ts formats it). */
 export async function runIngest(config: Config, log: Logger, signal: AbortSignal): Promise<IngestProgress> {
   // Failures that were retried, shown on the live line: the source's and Kafka's.
   const retried = { source: 0, kafka: 0 };
@@ -44,9 +44,4 @@ export async function runIngest(config: Config, log: Logger, signal: AbortSignal
   });
   if (tty) process.stderr.write('\r\x1b[2K');
   return summary;
-}
-
-export function formatIngestSummary(p: IngestProgress): string {
-  const secs = p.elapsedMs / 1000;
-  return `ingested ${p.produced} records in ${secs.toFixed(1)} s (${(p.produced / Math.max(secs, 0.001)).toFixed(0)}/s) over ${p.requests} requests; ${p.rejected} malformed results skipped`;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DAG_ID } from '../../airflow/client.ts';
 import type { IngestProgress } from '../../ingest/ingest.ts';
+import { formatIngestSummary, parseIngestSummary } from '../../ingest/summary.ts';
 import { airflowClient, failureReason, runConf, runDag } from '../dag-run.ts';
 import { Command } from 'commander';
 import type cassandra from 'cassandra-driver';
@@ -16,7 +17,7 @@ import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { localStackClientConfig } from '../../stack/index.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { onShutdown } from '../shutdown.ts';
-import { formatIngestSummary, runIngest } from '../ingest-run.ts';
+import { runIngest } from '../ingest-run.ts';
 import { bringUp } from '../bring-up.ts';
 
 /**
@@ -38,11 +39,11 @@ async function ingestThroughAirflow(config: Config, log: Logger): Promise<Ingest
   if (run.state !== 'success') {
     throw new UserstreamError(ErrorCodes.AIRFLOW, `Airflow run ${run.dag_run_id} of ${DAG_ID} failed: ${failureReason(taskLog)}`);
   }
-  const m = /ingested (\d+) records in ([\d.]+) s \(\d+\/s\) over (\d+) requests; (\d+) malformed/.exec(taskLog);
-  if (!m) throw new UserstreamError(ErrorCodes.AIRFLOW, `Airflow run ${run.dag_run_id} succeeded but its task log has no ingest summary`);
+  // The task runs `userstream ingest --summary-json`: its summary is one JSON line of the log.
+  const summary = parseIngestSummary(taskLog);
+  if (!summary) throw new UserstreamError(ErrorCodes.AIRFLOW, `Airflow run ${run.dag_run_id} succeeded but its task log has no ingest summary`);
   log.info(`airflow: run ${run.dag_run_id} succeeded; its log is in the Airflow UI, ${config.airflowUrl}/dags/${DAG_ID}`);
-  const elapsedMs = Number(m[2]) * 1000 || performance.now() - started;
-  return { accepted: Number(m[1]), produced: Number(m[1]), rejected: Number(m[4]), requests: Number(m[3]), elapsedMs };
+  return { ...summary, elapsedMs: summary.elapsedMs || performance.now() - started };
 }
 
 /** The cluster the run went through, in one line: brokers and the topic's replication, nodes and the keyspace's, workers. */
