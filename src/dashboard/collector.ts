@@ -21,6 +21,7 @@ import { readRanges } from '../kafka/reader.ts';
 import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
 import { withCode } from '../errors.ts';
 import { cassandraView, kafkaView, sparkWorkersView } from '../cluster/health.ts';
+import { engineServices } from '../engines/services.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
@@ -148,7 +149,7 @@ export class DashboardCollector {
     this.#config = options.config;
     this.#engine = options.engine;
     this.#log = options.log;
-    this.#services = options.services ?? (options.engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']);
+    this.#services = options.services ?? engineServices(options.engine);
   }
 
   get latest(): Snapshot | undefined {

@@ -12,7 +12,8 @@ import { endOffsets } from '../../kafka/admin.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { startDashboard } from '../../dashboard/run.ts';
-import { checkEngine, createEngine } from '../../engines/index.ts';
+import { type EngineName, checkEngine, createEngine } from '../../engines/index.ts';
+import { engineServices } from '../../engines/services.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { localStackClientConfig } from '../../stack/index.ts';
 import { configFrom, withOptions } from '../options.ts';
@@ -27,9 +28,9 @@ import { bringUp } from '../bring-up.ts';
  */
 export const UP_DEFAULT_RATE = 2000;
 
-/** The services the main job needs for an engine. */
-function upServices(engine: string, airflow: boolean, registry: boolean): string[] {
-  return [...(engine === 'spark' ? ['kafka', 'cassandra', 'spark'] : ['kafka', 'cassandra']), ...(registry ? ['registry'] : []), ...(airflow ? ['airflow'] : [])];
+/** The services the main job needs: the engine's, and the registry and Airflow for its ingest. */
+function upServices(engine: EngineName, airflow: boolean, registry: boolean): string[] {
+  return [...engineServices(engine), ...(registry ? ['registry'] : []), ...(airflow ? ['airflow'] : [])];
 }
 
 /** The ingest, run as the Airflow DAG's task: trigger, wait, read the task log. */
@@ -81,7 +82,7 @@ export function upCommand(): Command {
       const config: Config = { ...base, ...localStackClientConfig(base), rate: base.rate ?? UP_DEFAULT_RATE };
       const started = performance.now();
 
-      await bringUp(config, upServices(opts.engine, viaAirflow, config.schemaRegistryUrl !== undefined), (line) => log.warn(line));
+      await bringUp(config, upServices(engineName, viaAirflow, config.schemaRegistryUrl !== undefined), (line) => log.warn(line));
 
       if (config.secure) {
         log.info(`secure: Kafka over SASL_SSL (${config.kafkaSaslMechanism.toUpperCase()}) at ${config.kafkaBrokers.join(',')} as ${config.kafkaSaslUsername}; Cassandra as ${config.cassandraUsername}`);
