@@ -25,6 +25,7 @@ import { engineServices } from '../engines/services.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { closeConsumer } from '../kafka/consumer.ts';
 import { parseRecord } from '../record/record.ts';
+import { portraitOf } from '../source/portrait.ts';
 
 export interface UserCard {
   id: string;
@@ -32,6 +33,12 @@ export interface UserCard {
   email: string;
   place: string;
   picture: string;
+  /**
+   * The dashboard's own portrait (/portraits/<men|women>/<n>.svg) for a
+   * randomuser-style picture, shown when the picture does not load (offline);
+   * null for any other picture.
+   */
+  localPicture: string | null;
   ingestedAt: string;
 }
 
@@ -93,18 +100,55 @@ export function rateFrom(samples: { t: number; total: number }[]): number {
   return secs > 0 ? Math.max(0, (b.total - a.total) / secs) : 0;
 }
 
+/** What a card is made of: a record's fields, as a message of the topic or a row of the table holds them (a row may lack some). */
+export interface CardFields {
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  address: string | null;
+  picture: string | null;
+  ingested_at: string | null;
+}
+
+/**
+ * The one builder of a user card: everything the page shows of a user (the
+ * page only renders it), whether it came from the topic (`cardOf`) or the
+ * table (`cardOfRow`).
+ */
+export function userCard(u: CardFields): UserCard {
+  const address = u.address ?? '';
+  const picture = u.picture ?? '';
+  const portrait = portraitOf(picture);
+  return {
+    id: u.id,
+    name: `${u.first_name ?? ''} ${u.last_name ?? ''}`.trim(),
+    email: u.email ?? '',
+    place: address.split(',').slice(-2).join(',').trim() || address,
+    picture,
+    localPicture: portrait ? `/portraits/${portrait.folder}/${portrait.n}.svg` : null,
+    ingestedAt: u.ingested_at ?? '',
+  };
+}
+
+/** A user card from a message of the topic; undefined for a bad message. */
 export function cardOf(value: Buffer | string): UserCard | undefined {
   const parsed = parseRecord(typeof value === 'string' ? Buffer.from(value) : value);
-  if (!parsed.ok) return undefined;
-  const r = parsed.record;
-  return {
-    id: r.id,
-    name: `${r.first_name} ${r.last_name}`.trim(),
-    email: r.email,
-    place: r.address.split(',').slice(-2).join(',').trim() || r.address,
-    picture: r.picture,
-    ingestedAt: r.ingested_at ?? '',
-  };
+  return parsed.ok ? userCard(parsed.record) : undefined;
+}
+
+/** A user card from a row of the table (`SELECT id, first_name, last_name, email, address, picture, ingested_at`). */
+export function cardOfRow(row: Record<string, unknown>): UserCard {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return userCard({
+    id: String(row.id),
+    first_name: text(row.first_name),
+    last_name: text(row.last_name),
+    email: text(row.email),
+    address: text(row.address),
+    picture: text(row.picture),
+    ingested_at: row.ingested_at instanceof Date ? row.ingested_at.toISOString() : text(row.ingested_at),
+  });
 }
 
 export interface CollectorOptions {
@@ -318,14 +362,7 @@ export class DashboardCollector {
       `SELECT id, first_name, last_name, email, address, picture, ingested_at FROM ${c.keyspace}.${c.table} LIMIT ${USERS}`,
     );
     if (this.#users.length > 0) return;
-    this.#users = rs.rows.map((r) => ({
-      id: String(r.id),
-      name: `${r.first_name ?? ''} ${r.last_name ?? ''}`.trim(),
-      email: String(r.email ?? ''),
-      place: String(r.address ?? '').split(',').slice(-2).join(',').trim(),
-      picture: String(r.picture ?? ''),
-      ingestedAt: r.ingested_at instanceof Date ? r.ingested_at.toISOString() : String(r.ingested_at ?? ''),
-    }));
+    this.#users = rs.rows.map((r) => cardOfRow(r));
   }
 
   /** New messages on the topic become the newest cards (a throwaway group, never committed). */

@@ -126,8 +126,6 @@ export function dashboardPage(title = 'userstream'): string {
   });
   const text = (el, value) => { if (el.textContent !== value) el.textContent = value; };
   const cell = (tag, value, attrs) => { const c = document.createElement(tag); c.textContent = value; if (attrs) for (const k in attrs) c.setAttribute(k, attrs[k]); return c; };
-  // Portraits render offline: a randomuser-style picture falls back to the dashboard's own.
-  const localPortrait = (url) => { const m = /\\/portraits\\/(?:med\\/|thumb\\/)?(men|women)\\/(\\d{1,2})\\.jpg$/.exec(url); return m ? '/portraits/' + m[1] + '/' + m[2] + '.svg' : null; };
   function render(s) {
     text($('rate'), fmt.format(s.ingestRate));
     text($('produced'), fmt.format(s.produced));
@@ -164,7 +162,8 @@ export function dashboardPage(title = 'userstream'): string {
       const img = document.createElement('img');
       img.alt = 'Portrait of ' + u.name;
       img.width = 64; img.height = 64;
-      const fallback = localPortrait(u.picture);
+      // Portraits render offline: a randomuser-style picture falls back to the dashboard's own (the card's localPicture).
+      const fallback = u.localPicture;
       img.addEventListener('error', () => { if (fallback && img.getAttribute('src') !== fallback) img.src = fallback; });
       img.src = u.picture || fallback || '';
       const body = document.createElement('div');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cardOf, rateFrom } from '../../../src/dashboard/collector.ts';
+import { cardOf, cardOfRow, rateFrom } from '../../../src/dashboard/collector.ts';
 import { dashboardPage } from '../../../src/dashboard/page.ts';
 import { partitionStates } from '../../../src/kafka/lag.ts';
 import { parseCheckpointOffsets, slowerOf, sparkCheckpointOffsets } from '../../../src/engines/spark/checkpoint.ts';
@@ -63,6 +63,29 @@ test('a user card from a record on the topic; a bad message is no card', () => {
   assert.equal(card?.picture, record.picture);
   assert.equal(card?.ingestedAt, '2026-11-25T10:00:00.000Z');
   assert.equal(cardOf(Buffer.from('not json')), undefined);
+});
+
+test('one user, one card: from its message on the topic and from its row in the table (a row may lack fields)', () => {
+  const [user] = generateUsers({ results: 1, seed: 'cards', page: 2 }).results;
+  const record = toRecord(user!, new Date('2026-11-25T10:00:00Z'));
+  const row = { ...record, ingested_at: new Date(record.ingested_at!), id: { toString: () => record.id } };
+  assert.deepEqual(cardOfRow(row), cardOf(JSON.stringify(record)));
+  assert.deepEqual(cardOfRow({ id: record.id, first_name: 'Ada', last_name: null, email: null, address: null, picture: null, ingested_at: null }), {
+    id: record.id, name: 'Ada', email: '', place: '', picture: '', localPicture: null, ingestedAt: '',
+  });
+});
+
+test('the card carries the dashboard\'s own portrait for a randomuser-style picture, and the page takes it from the card', () => {
+  const [user] = generateUsers({ results: 1, seed: 'cards', page: 1 }).results;
+  const record = toRecord(user!, new Date('2026-11-25T10:00:00Z'));
+  const card = (picture: string) => cardOf(JSON.stringify({ ...record, picture }));
+  assert.equal(card('https://randomuser.me/api/portraits/med/women/12.jpg')?.localPicture, '/portraits/women/12.svg');
+  assert.equal(card('http://127.0.0.1:8000/api/portraits/men/3.jpg')?.localPicture, '/portraits/men/3.svg');
+  assert.equal(card('https://example.com/me.png')?.localPicture, null);
+  // One rule: the page renders the card's fallback and keeps no copy of the URL pattern.
+  const html = dashboardPage();
+  assert.match(html, /const fallback = u\.localPicture;/);
+  assert.doesNotMatch(html, /men\|women/);
 });
 
 test('portrait URLs of the API map to the dashboard\'s own pictures', () => {
