@@ -7,9 +7,10 @@
  * smoke's backlog among them), each given with its reason below.
  */
 import { Admin } from '@platformatic/kafka';
+import { engineCommitted } from '../engines/committed.ts';
 import type { EngineName } from '../engines/index.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { committedOffsets, ensureTopics, offsetTotal } from '../kafka/admin.ts';
+import { ensureTopics, offsetTotal } from '../kafka/admin.ts';
 import { baseKafkaOptions } from '../kafka/client-options.ts';
 import { type Bench, say, sleep } from './bench.ts';
 import { stopChild, succeeded } from './children.ts';
@@ -64,7 +65,7 @@ export async function drainPhase(bench: Bench, engine: EngineName, scale: { inst
   const group = engine === 'node' && scale.instances !== undefined ? { series: [] as [number, number][], admin: new Admin({ ...baseKafkaOptions(bench.config, `bench-${bench.run}-offsets`), timeout: 5000 }), on: true } : undefined;
   const groupSampler = (async () => {
     while (group?.on) {
-      const done = await committedOffsets(group.admin, names.groupId, names.topic).catch(() => undefined);
+      const done = await engineCommitted('node', { ...bench.config, ...names }, group.admin).catch(() => undefined);
       if (done) group.series.push([Date.now(), offsetTotal(done)]);
       await sleep(1000);
     }

@@ -12,10 +12,9 @@ import type { Logger } from 'pino';
 import { countRows } from '../cassandra/schema.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import type { Config } from '../config/options.ts';
-import { committedSparkOffsets } from '../engines/spark/checkpoint.ts';
-import { pipelineNames } from '../engines/spark/names.ts';
+import { committedWhere, engineCommitted } from '../engines/committed.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
-import { committedOffsets, topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
+import { topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
 import { type PartitionState, partitionStates } from '../kafka/lag.ts';
 import { readRanges } from '../kafka/reader.ts';
 import { DLQ_HEADERS, reasonKind } from '../dlq/dead-letters.ts';
@@ -229,12 +228,7 @@ export class DashboardCollector {
 
   async #engineDone(): Promise<{ done: Map<number, bigint> | undefined; source: string }> {
     const c = this.#config;
-    if (this.#engine === 'spark') {
-      const names = pipelineNames(c);
-      const done = committedSparkOffsets(names, c.topic);
-      return { done, source: `Spark checkpoint ${names.rowsCheckpoint}` };
-    }
-    return { done: await committedOffsets(this.#admin!, c.groupId, c.topic), source: `consumer group ${c.groupId}` };
+    return { done: await engineCommitted(this.#engine, c, this.#admin!), source: committedWhere(this.#engine, c) };
   }
 
   async #tick(): Promise<void> {

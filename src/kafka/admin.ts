@@ -222,19 +222,3 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
   for (const g of groups) for (const t of g.topics) if (t.name === topic) for (const p of t.partitions) if (p.committedOffset >= 0n) out.set(p.partitionIndex, p.committedOffset);
   return out;
 }
-
-/** Messages of `topic` the group has not committed yet, summed over partitions. */
-export async function groupLag(config: Pick<Config, 'kafkaBrokers'>, groupId: string, topic: string): Promise<bigint> {
-  const ends = await endOffsets(config, topic);
-  const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-admin'), retries: 3 });
-  try {
-    const committed = await committedOffsets(admin, groupId, topic);
-    let lag = 0n;
-    for (const [partition, end] of ends) lag += end - (committed.get(partition) ?? 0n);
-    return lag;
-  } catch (error) {
-    throw kafkaError(`reading the lag of group ${groupId}`, config, error);
-  } finally {
-    await admin.close().catch(() => {});
-  }
-}

@@ -1,7 +1,8 @@
 /**
  * How far an engine is behind the topic, per partition: the topic's end
- * offsets against the offsets the engine has committed up to. One rule for
- * the dashboard, `userstream status` and the tests.
+ * offsets against the offsets the engine has committed up to (read by
+ * src/engines/committed.ts). One rule for the dashboard, `userstream
+ * status`, both engines' lag() and the tests.
  */
 
 export interface PartitionState {
@@ -22,4 +23,19 @@ export function partitionStates(ends: Map<number, bigint>, done: Map<number, big
       const d = done.get(partition) ?? 0n;
       return { partition, end: Number(end), done: Number(d), lag: Number(end > d ? end - d : 0n) };
     });
+}
+
+/**
+ * The lag over all partitions: the sum of partitionStates' lags, each
+ * clamped at zero (a partition whose end fell behind its committed offset,
+ * a topic made again, hides no lag of another); null when the engine's
+ * position is unknown.
+ */
+export function totalLag(states: readonly PartitionState[]): number | null {
+  let total = 0;
+  for (const p of states) {
+    if (p.lag === null) return null;
+    total += p.lag;
+  }
+  return total;
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { NodeEngine } from '../../src/engines/node/engine.ts';
 import { ingest } from '../../src/ingest/ingest.ts';
-import { committedOffsets, ensureTopics, groupLag, withAdmin } from '../../src/kafka/admin.ts';
+import { engineLag } from '../../src/engines/committed.ts';
+import { committedOffsets, ensureTopics, withAdmin } from '../../src/kafka/admin.ts';
 import { BuiltinUserSource } from '../../src/source/open.ts';
 import { cassandraFor, quietLog, testConfig, waitFor } from '../support/stack.ts';
 
@@ -40,7 +41,7 @@ test('cluster: a second node-engine instance joining mid-drain: no partition\'s 
   await a.start();
   await waitFor('the first batch committed', async () => (a.stats.written > 0 ? true : undefined), 120_000);
   await b.start();
-  await waitFor('lag 0', async () => ((await groupLag(config, config.groupId, config.topic)) === 0n ? true : undefined), 300_000);
+  await waitFor('lag 0', async () => ((await engineLag('node', config)).total === 0 ? true : undefined), 300_000);
   sampling = false;
   await sampler;
   assert.ok(b.stats.written > 0, `the second instance took partitions over (b wrote ${b.stats.written})`);

@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { airflowClient } from '../../src/cli/dag-run.ts';
-import { ensureTopics, groupLag } from '../../src/kafka/admin.ts';
+import { engineLag } from '../../src/engines/committed.ts';
+import { ensureTopics } from '../../src/kafka/admin.ts';
 import { ARTIFACTS } from '../support/browser.ts';
 import { type CliRun, cliTarget, runCli, startCli } from '../support/cli.ts';
 import { cassandraFor, testConfig, waitFor } from '../support/stack.ts';
@@ -81,7 +82,7 @@ test(`Airflow: ${RECORDS.toLocaleString('en')} records from the DAG's task throu
   assert.equal(ti.try_number, 2, 'the killed try failed and the second succeeded');
   assert.match(log, new RegExp(`ingested ${RECORDS} records in`));
 
-  await waitFor('the engine to catch up', async () => (Number(await groupLag(config, config.groupId, config.topic)) === 0 ? true : undefined), 300_000);
+  await waitFor('the engine to catch up', async () => ((await engineLag('node', config)).total === 0 ? true : undefined), 300_000);
   engine.child.kill('SIGINT');
   assert.equal((await engine.done).code, 0, engine.stderr.slice(-2000));
 

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import type { Config } from '../../src/config/options.ts';
-import { committedSparkOffsets } from '../../src/engines/spark/checkpoint.ts';
-import { pipelineNames } from '../../src/engines/spark/names.ts';
-import { committedOffsets, endOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
-import { partitionStates } from '../../src/kafka/lag.ts';
+import { engineCommitted } from '../../src/engines/committed.ts';
+import { endOffsets, ensureTopics, offsetTotal } from '../../src/kafka/admin.ts';
+import { partitionStates, totalLag } from '../../src/kafka/lag.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
 import { type CliRun, cliTarget, startCli } from '../support/cli.ts';
 import { readWholeTopic, testConfig } from '../support/stack.ts';
@@ -43,19 +42,20 @@ export function startEngine(engine: EngineName, config: Config): CliRun {
 }
 
 /**
- * Where the engine has committed up to, per partition: the node engine's
- * group offsets, or the slower of the Spark queries' checkpoints; undefined
- * before its first commit or when the admin request fails.
+ * Where the engine has committed up to, per partition
+ * (src/engines/committed.ts: the group's offsets, or the slower of the
+ * Spark queries' checkpoints; empty when it has committed nothing);
+ * undefined when that is not known yet (no Spark checkpoint folder) or the
+ * admin request fails, so a wait tries again.
  */
 export async function committedBy(engine: EngineName, config: Config): Promise<Map<number, bigint> | undefined> {
-  if (engine === 'spark') return committedSparkOffsets(pipelineNames(config), config.topic);
-  const admin = new Admin({ ...baseKafkaOptions(config, 'it-committed'), retries: 0, timeout: 3000 });
+  const admin = engine === 'node' ? new Admin({ ...baseKafkaOptions(config, 'it-committed'), retries: 0, timeout: 3000 }) : undefined;
   try {
-    return await committedOffsets(admin, config.groupId, config.topic);
+    return await engineCommitted(engine, config, admin);
   } catch {
     return undefined;
   } finally {
-    await admin.close().catch(() => {});
+    await admin?.close().catch(() => {});
   }
 }
 
@@ -65,11 +65,11 @@ export async function landed(engine: EngineName, config: Config): Promise<number
   return done === undefined ? undefined : offsetTotal(done);
 }
 
-/** Messages of the topic the engine has not committed yet (infinite before its first commit). */
+/** Messages of the topic the engine has not committed yet (infinite while its position is not known). */
 export async function lagOf(engine: EngineName, config: Config): Promise<number> {
   const done = await committedBy(engine, config);
   if (!done) return Number.POSITIVE_INFINITY;
-  return partitionStates(await endOffsets(config, config.topic), done).reduce((sum, p) => sum + (p.lag ?? 0), 0);
+  return totalLag(partitionStates(await endOffsets(config, config.topic), done)) ?? Number.POSITIVE_INFINITY;
 }
 
 /** Fails at once (not at a wait's deadline) when a process the scenario needs has exited. */

@@ -3,10 +3,9 @@ import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
-import { committedSparkOffsets } from '../../engines/spark/checkpoint.ts';
-import { pipelineNames } from '../../engines/spark/names.ts';
-import { committedOffsets, endOffsets } from '../../kafka/admin.ts';
-import { partitionStates } from '../../kafka/lag.ts';
+import { committedWhere, engineCommitted } from '../../engines/committed.ts';
+import { endOffsets } from '../../kafka/admin.ts';
+import { partitionStates, totalLag } from '../../kafka/lag.ts';
 import { type CassandraNodeState, cassandraView, kafkaView, sparkWorkersView } from '../../cluster/health.ts';
 import { baseKafkaOptions } from '../../kafka/client-options.ts';
 import { stackServices } from '../../stack/index.ts';
@@ -23,33 +22,33 @@ interface TopicStatus {
   lag: { node: number | null; spark: number | null };
 }
 
+/** The node engine's group offsets (empty: it has committed nothing); undefined when Kafka does not answer. */
 async function groupOffsets(config: Config): Promise<Map<number, bigint> | undefined> {
   const admin = new Admin({ ...baseKafkaOptions(config, 'userstream-status'), retries: 1 });
   try {
-    const done = await committedOffsets(admin, config.groupId, config.topic);
-    return done.size > 0 ? done : undefined;
+    return await engineCommitted('node', config, admin);
+  } catch {
+    return undefined;
   } finally {
     await admin.close().catch(() => {});
   }
 }
 
 async function topicStatus(config: Config): Promise<TopicStatus> {
-  const [ends, dlqEnds, node] = await Promise.all([
+  const [ends, dlqEnds, node, spark] = await Promise.all([
     endOffsets(config, config.topic),
     endOffsets(config, config.dlqTopic).catch(() => new Map<number, bigint>()),
-    groupOffsets(config).catch(() => undefined),
+    groupOffsets(config),
+    engineCommitted('spark', config),
   ]);
-  const names = pipelineNames(config);
-  const spark = committedSparkOffsets(names, config.topic);
   const byNode = partitionStates(ends, node);
   const bySpark = partitionStates(ends, spark);
-  const sum = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : xs.reduce<number>((s, x) => s + (x ?? 0), 0));
   return {
     topic: config.topic,
     partitions: byNode.map((p, i) => ({ partition: p.partition, end: p.end, node: p.lag, spark: bySpark[i]!.lag })),
     total: byNode.reduce((s, p) => s + p.end, 0),
     dlq: [...dlqEnds.values()].reduce((s, o) => s + Number(o), 0),
-    lag: { node: node ? sum(byNode.map((p) => p.lag)) : null, spark: spark ? sum(bySpark.map((p) => p.lag)) : null },
+    lag: { node: node ? totalLag(byNode) : null, spark: spark ? totalLag(bySpark) : null },
   };
 }
 
@@ -104,7 +103,8 @@ export function statusCommand(): Command {
           ],
         );
         process.stdout.write(`topic ${topic.topic}: ${topic.total} records; ${config.dlqTopic}: ${topic.dlq} dead-lettered` +
-          ` (node lag: group ${config.groupId}; spark lag: its checkpoint; - = that engine has not run on this topic)\n`);
+          ` (node lag: ${committedWhere('node', config)}; spark lag: ${committedWhere('spark', config)}; nothing committed = the whole topic;` +
+          ' - = not known: the group could not be read, or no Spark checkpoint of this topic on this disk)\n');
       }
       process.stdout.write(rows instanceof Error ? `rows: ${rows.message}\n` : `rows in ${config.keyspace}.${config.table}: ${rows}\n`);
       process.stdout.write('\n');

@@ -4,7 +4,8 @@ import type { Config } from '../../config/options.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import { CassandraWriter } from '../../cassandra/writer.ts';
 import { ErrorCodes, UserstreamError, describeError } from '../../errors.ts';
-import { committedOffsets, groupLag, kafkaError, withAdmin } from '../../kafka/admin.ts';
+import { kafkaError } from '../../kafka/admin.ts';
+import { engineCommitted, engineLag } from '../committed.ts';
 import { preparePipeline } from '../prepare.ts';
 import { closeConsumer, consumeTopic, createRawConsumer, type RawConsumer, type RawMessage, type RawStream } from '../../kafka/consumer.ts';
 import { createRecordProducer, type RecordProducer } from '../../kafka/producer.ts';
@@ -177,13 +178,12 @@ export class NodeEngine {
 
   /** The group's committed offsets: below them every message is written or dead-lettered. */
   committed(): Promise<Map<number, bigint>> {
-    const c = this.#config;
-    return withAdmin(c, `reading the offsets of group ${c.groupId}`, (admin) => committedOffsets(admin, c.groupId, c.topic));
+    return engineCommitted('node', this.#config);
   }
 
   /** Messages after the group's committed offsets: not yet written (or dead-lettered) and committed. */
-  lag(): Promise<bigint> {
-    return groupLag(this.#config, this.#config.groupId, this.#config.topic);
+  async lag(): Promise<bigint> {
+    return BigInt((await engineLag('node', this.#config)).total ?? 0);
   }
 
   /** True when the group has committed every message up to the topic's current end. */

@@ -15,6 +15,7 @@ import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../errors.ts';
 import { endOffsets } from '../../kafka/admin.ts';
+import { partitionStates, totalLag } from '../../kafka/lag.ts';
 import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
 import type { SparkConnectionConfig } from './connection-options.ts';
@@ -314,11 +315,8 @@ export class SparkEngine {
   async lag(): Promise<bigint> {
     await this.#poll();
     const [ends, done] = await Promise.all([endOffsets(this.#config, this.#config.topic), this.committed()]);
-    let lag = 0n;
-    for (const [partition, end] of ends) {
-      const at = done?.get(partition) ?? 0n;
-      if (end > at) lag += end - at;
-    }
+    // Nothing committed yet: the whole topic waits.
+    const lag = BigInt(totalLag(partitionStates(ends, done ?? new Map())) ?? 0);
     // Caught up: the counts are final for now.
     if (lag === 0n) await this.#count(true);
     return lag;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cardOf, cardOfRow, rateFrom } from '../../../src/dashboard/collector.ts';
 import { dashboardPage } from '../../../src/dashboard/page.ts';
-import { partitionStates } from '../../../src/kafka/lag.ts';
 import { parseCheckpointOffsets, slowerOf, sparkCheckpointOffsets } from '../../../src/engines/spark/checkpoint.ts';
 import { metrics, observeLatency } from '../../../src/metrics/metrics.ts';
 import { toRecord } from '../../../src/record/from-random-user.ts';
@@ -18,18 +17,6 @@ test('the ingest rate is the slope of the topic total over the window', () => {
   assert.equal(rateFrom([{ t: 0, total: 0 }, { t: 1000, total: 400 }, { t: 2000, total: 1000 }]), 500);
   // A topic recreated under the dashboard (total falls) is not a negative rate.
   assert.equal(rateFrom([{ t: 0, total: 1000 }, { t: 1000, total: 0 }]), 0);
-});
-
-test('per-partition lag is end minus done; unknown progress stays unknown', () => {
-  const ends = new Map([[1, 50n], [0, 100n]]);
-  assert.deepEqual(partitionStates(ends, new Map([[0, 90n]])), [
-    { partition: 0, end: 100, done: 90, lag: 10 },
-    { partition: 1, end: 50, done: 0, lag: 50 },
-  ]);
-  assert.deepEqual(partitionStates(ends, undefined), [
-    { partition: 0, end: 100, done: null, lag: null },
-    { partition: 1, end: 50, done: null, lag: null },
-  ]);
 });
 
 test('Spark progress: the newest committed batch\'s offsets file, the slower of the two queries', (t) => {
