@@ -8,9 +8,10 @@ import { dashboardPage } from './page.ts';
  * The dashboard's HTTP server: the page (/), live snapshots as server-sent
  * events (/events), the latest snapshot as JSON (/api/snapshot), this
  * process's Prometheus metrics (/metrics), portraits for offline pictures,
- * and /healthz.
+ * and /healthz. It needs of the collector only its latest snapshot and its
+ * feed, so a test can serve a fixed snapshot.
  */
-export function createDashboardServer(collector: DashboardCollector): FastifyInstance {
+export function createDashboardServer(collector: Pick<DashboardCollector, 'latest' | 'subscribe'>): FastifyInstance {
   const app = Fastify({ logger: false });
   const page = dashboardPage();
 
