@@ -3,6 +3,7 @@
  * service, shared by `userstream ping`, the dashboard and the app image's
  * healthcheck.
  */
+import { airflowHealthUrl } from './airflow/client.ts';
 import { cassandraAnswers } from './cassandra/session.ts';
 import type { Config } from './config/options.ts';
 import { kafkaAnswers } from './kafka/admin.ts';
@@ -37,7 +38,7 @@ const checks: Record<HealthTarget, (c: HealthConfig, timeoutMs: number) => Promi
   airflow: async (c, t) => {
     const where = c.airflowUrl;
     try {
-      const res = await fetch(`${where}/api/v2/monitor/health`, { signal: AbortSignal.timeout(t) });
+      const res = await fetch(airflowHealthUrl(where), { signal: AbortSignal.timeout(t) });
       const body = (await res.json()) as Record<string, { status?: string | null } | null>;
       // A component that is not deployed (no triggerer here) has status null.
       const unhealthy = Object.entries(body).filter(([, v]) => v?.status != null && v.status !== 'healthy').map(([k]) => k);

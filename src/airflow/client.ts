@@ -7,6 +7,9 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 export const DAG_ID = 'user_automation';
 export const TASK_ID = 'stream_data_from_api';
 
+/** The health of Airflow's components (no login needed) at the API `base` (http://host:port). */
+export const airflowHealthUrl = (base: string) => `${base}/api/v2/monitor/health`;
+
 export interface DagRun {
   dag_run_id: string;
   state: 'queued' | 'running' | 'success' | 'failed' | string;

@@ -83,10 +83,13 @@ export interface SparkWorkerState {
   coresUsed: number;
 }
 
+/** The Spark master's state as JSON (its workers among it), under its web UI. */
+export const masterJsonUrl = (masterUiUrl: string) => `${masterUiUrl.replace(/\/+$/, '')}/json/`;
+
 /** The workers the Spark master lists (its web UI's JSON), or undefined when it does not answer. */
 export async function sparkWorkersView(masterUiUrl: string): Promise<SparkWorkerState[] | undefined> {
   try {
-    const res = await fetch(`${masterUiUrl.replace(/\/+$/, '')}/json/`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(masterJsonUrl(masterUiUrl), { signal: AbortSignal.timeout(2000) });
     if (!res.ok) return undefined;
     const json = (await res.json()) as { workers?: MasterWorker[] };
     return currentWorkers(json.workers ?? []);

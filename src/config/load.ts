@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
-import { cassandraStackHosts, kafkaStackBrokers } from './stack-addresses.ts';
+import { airflowStackUrl, cassandraStackHosts, kafkaStackBrokers, registryStackUrl } from './stack-addresses.ts';
 
 export type ConfigInput = Partial<Record<OptionKey, unknown>>;
 
@@ -52,8 +52,8 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   out.sparkCheckpointDir ??= resolve(out.stackHome as string, 'data', out.cluster ? 'spark-checkpoints-cluster' : 'spark-checkpoints');
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
-  out.airflowUrl ??= `http://127.0.0.1:${out.airflowPort as number}`;
-  out.schemaRegistryUrl ??= `http://127.0.0.1:${out.registryPort as number}/apis/ccompat/v7`;
+  out.airflowUrl ??= airflowStackUrl(out as unknown as Config);
+  out.schemaRegistryUrl ??= registryStackUrl(out as unknown as Config);
   if (out.schemaRegistryUrl === 'none') out.schemaRegistryUrl = undefined;
   if (out.valueFormat === 'json-sr' && out.schemaRegistryUrl === undefined) {
     throw new UserstreamError(ErrorCodes.CONFIG, '--value-format json-sr needs a Schema Registry: its messages carry the schema id it gives (set --schema-registry-url)');

@@ -1,30 +1,64 @@
 /**
- * Where the local stack (src/stack) listens: the addresses of its brokers and
- * Cassandra nodes, one or, with --cluster, every node's. The config's defaults
- * on --cluster are these addresses, so they live here, below both, and loading
- * the config does not load the stack's services.
+ * Where the local stack (src/stack) listens, one builder per address: its
+ * brokers and Cassandra nodes (one or, with --cluster, every node's), the
+ * Spark master UI, Spark Connect, the Schema Registry, Airflow's API and
+ * PostgreSQL. The config's defaults (--cluster's brokers and contact points,
+ * --airflow-url, --schema-registry-url) are these addresses, so they live
+ * here, below both, and loading the config does not load the stack's
+ * services. The ports are settings (options.ts); only how an address is made
+ * of them is here.
  */
 import type { Config } from './options.ts';
 
-const HOST = '127.0.0.1';
+/** The address every service of the local stack listens on (node i of a ring: ringAddress(i)). */
+export const LOOPBACK = '127.0.0.1';
 
-/** Ports of node `i` (1-based) of a local cluster: the stack's, 100 apart per node. */
+/** `http://host:port`, an IPv6 host in brackets. */
+export const httpBase = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** Port `base` of node `i` (1-based) of a local cluster: 100 apart per node. */
+const nodePort = (base: number, i: number) => base + 100 * (i - 1);
+
+/** Ports of Kafka node `i` (1-based) of a local cluster: the stack's, 100 apart per node. */
 export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'>, i: number) {
-  const step = 100 * (i - 1);
-  return { port: config.kafkaPort + step, controllerPort: config.kafkaControllerPort + step, securePort: config.kafkaSecurePort + step };
+  return { port: nodePort(config.kafkaPort, i), controllerPort: nodePort(config.kafkaControllerPort, i), securePort: nodePort(config.kafkaSecurePort, i) };
 }
+
+/** The client address of Kafka node `i` (1-based; 1 is the single node). */
+export const kafkaNodeAddress = (config: Pick<Config, 'kafkaPort'>, i = 1) => `${LOOPBACK}:${nodePort(config.kafkaPort, i)}`;
 
 /** The broker addresses of the local stack: one, or every node of the cluster. */
-export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
+export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
   const n = config.cluster ? (config.kafkaNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => `${HOST}:${kafkaNodePorts(config, i + 1).port}`);
+  return Array.from({ length: n }, (_, i) => kafkaNodeAddress(config, i + 1));
 }
 
-/** The address of node `i` (1-based) of a local ring: 127.0.0.i (Linux routes all of 127/8 to loopback). */
+/** The SASL_SSL listener of the secure single-node stack (--secure). */
+export const kafkaSecureStackBroker = (config: Pick<Config, 'kafkaSecurePort'>) => `${LOOPBACK}:${config.kafkaSecurePort}`;
+
+/** The address of node `i` (1-based) of a local ring: 127.0.0.i (Linux routes all of 127/8 to loopback); node 1 is LOOPBACK. */
 export const ringAddress = (i: number) => `127.0.0.${i}`;
+
+/** The CQL address of Cassandra node `i` (1-based; 1 is the single node). */
+export const cassandraNodeAddress = (config: Pick<Config, 'cassandraPort'>, i = 1) => `${ringAddress(i)}:${config.cassandraPort}`;
 
 /** The contact points of the local stack: its one node, or every node of the ring. */
 export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>): string[] {
   const n = config.cluster ? (config.cassandraNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => `${ringAddress(i + 1)}:${config.cassandraPort}`);
+  return Array.from({ length: n }, (_, i) => cassandraNodeAddress(config, i + 1));
 }
+
+/** The Spark master's web UI (its /json/ lists the workers). */
+export const sparkMasterUiUrl = (config: Pick<Config, 'sparkMasterUiPort'>) => httpBase(LOOPBACK, config.sparkMasterUiPort);
+
+/** The local Spark Connect server. */
+export const sparkConnectStackUrl = (config: Pick<Config, 'sparkConnectPort'>) => `sc://${LOOPBACK}:${config.sparkConnectPort}`;
+
+/** The local Schema Registry's Confluent-compatible API (the default of --schema-registry-url). */
+export const registryStackUrl = (config: Pick<Config, 'registryPort'>) => `${httpBase(LOOPBACK, config.registryPort)}/apis/ccompat/v7`;
+
+/** The local Airflow API server (the default of --airflow-url). */
+export const airflowStackUrl = (config: Pick<Config, 'airflowPort'>) => httpBase(LOOPBACK, config.airflowPort);
+
+/** The local PostgreSQL, host:port (Airflow's and the registry's database URLs put their scheme around it). */
+export const postgresStackAddress = (config: Pick<Config, 'postgresPort'>) => `${LOOPBACK}:${config.postgresPort}`;

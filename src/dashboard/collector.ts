@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { countRows } from '../cassandra/schema.ts';
 import { connectCassandra } from '../cassandra/session.ts';
 import type { Config } from '../config/options.ts';
+import { sparkMasterUiUrl } from '../config/stack-addresses.ts';
 import { committedWhere, engineCommitted } from '../engines/committed.ts';
 import { type HealthTarget, checkHealth } from '../health.ts';
 import { topicEndOffsets, topicStartOffsets } from '../kafka/admin.ts';
@@ -326,7 +327,7 @@ export class DashboardCollector {
     const c = this.#config;
     const [kafka, workers] = await Promise.all([
       kafkaView(c, [c.topic, c.dlqTopic], c.cluster ? Array.from({ length: c.kafkaNodes }, (_, i) => i + 1) : []),
-      this.#engine === 'spark' ? sparkWorkersView(`http://127.0.0.1:${c.sparkMasterUiPort}`) : Promise.resolve(undefined),
+      this.#engine === 'spark' ? sparkWorkersView(sparkMasterUiUrl(c)) : Promise.resolve(undefined),
     ]);
     const nodes = this.#cassandra ? await cassandraView(this.#cassandra) : [];
     this.#cluster = {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK, httpBase } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { HealthTarget } from '../health.ts';
 import { DashboardCollector } from './collector.ts';
@@ -31,11 +32,11 @@ export async function startDashboard(
       { cause: error },
     );
   }
-  const host = config.dashboardHost === '0.0.0.0' ? '127.0.0.1' : config.dashboardHost;
+  const host = config.dashboardHost === '0.0.0.0' ? LOOPBACK : config.dashboardHost;
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.dashboardPort;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: `${httpBase(host, port)}/`,
     collector,
     async close() {
       // Open event streams would keep close() waiting.

@@ -10,7 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { airflowHealthUrl } from '../airflow/client.ts';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK, airflowStackUrl, kafkaNodeAddress, postgresStackAddress } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { StackPaths } from './paths.ts';
 import { ensureDatabase } from './postgres.ts';
@@ -69,7 +71,7 @@ function secret(h: AirflowHome, name: string): string {
 
 /** Airflow's configuration, as AIRFLOW__SECTION__KEY variables, plus what the DAG needs to run userstream. */
 export function airflowEnv(config: AirflowStackConfig, h: AirflowHome): NodeJS.ProcessEnv {
-  const base = `http://127.0.0.1:${config.airflowPort}`;
+  const base = airflowStackUrl(config);
   const passwords = join(h.home, 'passwords.json');
   return {
     AIRFLOW_HOME: h.home,
@@ -80,10 +82,10 @@ export function airflowEnv(config: AirflowStackConfig, h: AirflowHome): NodeJS.P
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${base}/execution/`,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${config.airflowUser}:admin`,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: passwords,
-    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://postgres@127.0.0.1:${config.postgresPort}/airflow`,
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://postgres@${postgresStackAddress(config)}/airflow`,
     AIRFLOW__API__BASE_URL: base,
     AIRFLOW__API__PORT: String(config.airflowPort),
-    AIRFLOW__API__HOST: '127.0.0.1',
+    AIRFLOW__API__HOST: LOOPBACK,
     AIRFLOW__API__WORKERS: '1',
     AIRFLOW__API__SECRET_KEY: secret(h, 'api-secret-key'),
     AIRFLOW__API_AUTH__JWT_SECRET: secret(h, 'jwt-secret'),
@@ -92,7 +94,8 @@ export function airflowEnv(config: AirflowStackConfig, h: AirflowHome): NodeJS.P
     // For the DAG's task: how to run userstream, and the stack it talks to.
     USERSTREAM_NODE: realpathSync(process.execPath),
     USERSTREAM_CLI: join(REPO, 'src', 'cli', 'main.ts'),
-    USERSTREAM_KAFKA_BROKERS: `127.0.0.1:${config.kafkaPort}`,
+    // The first node's: the single node, or node 1 of a cluster.
+    USERSTREAM_KAFKA_BROKERS: kafkaNodeAddress(config),
     USERSTREAM_TOPIC: config.topic,
     USERSTREAM_STACK_HOME: resolve(config.stackHome),
   };
@@ -105,7 +108,7 @@ interface Health {
 }
 
 export async function airflowHealth(port: number): Promise<Health | undefined> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/v2/monitor/health`, { signal: AbortSignal.timeout(2000) });
+  const res = await fetch(airflowHealthUrl(airflowStackUrl({ airflowPort: port })), { signal: AbortSignal.timeout(2000) });
   return res.ok ? ((await res.json()) as Health) : undefined;
 }
 

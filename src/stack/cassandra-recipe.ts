@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LOOPBACK } from '../config/stack-addresses.ts';
 
 export const CASSANDRA_MAIN_CLASS = 'org.apache.cassandra.service.CassandraDaemon';
 
@@ -213,7 +214,7 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
       : [
           `-Dcassandra.jmx.local.port=${opts.jmxPort}`,
           '-Dcom.sun.management.jmxremote.authenticate=false',
-          '-Djava.rmi.server.hostname=127.0.0.1',
+          `-Djava.rmi.server.hostname=${LOOPBACK}`,
         ];
   return [
     `-Xms${minMb}m`,

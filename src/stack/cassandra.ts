@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
-import { cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
+import { LOOPBACK as HOST, cassandraNodeAddress, cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
 import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
 import { WaitFailed } from '../cassandra/wait.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
@@ -15,8 +15,6 @@ import type { PrepareContext, ServiceDefinition } from './service.ts';
 
 export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraPort' | 'cassandraStoragePort' | 'cassandraHeapMb' | 'cassandraDc' | 'secure' | 'stackHome'> &
   Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>;
-
-const HOST = '127.0.0.1';
 
 /** A node's JMX port (nodetool), on 127.0.0.1: 7100, 7200, … as Cassandra's ccm numbers them. */
 export const ringJmxPort = (i: number) => 7000 + 100 * i;
@@ -48,7 +46,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
   const seeds = node ? Array.from({ length: node.count }, (_, i) => ringAddress(i + 1)) : undefined;
   // Several nodes share the machine: a smaller heap each (docs/cluster.md); 512 MB is ccm's.
   const heapMb = node ? Math.min(config.cassandraHeapMb, 1024) : config.cassandraHeapMb;
-  const where: CassandraConfig = { cassandraHosts: [`${address}:${config.cassandraPort}`], cassandraDc: config.cassandraDc };
+  const where: CassandraConfig = { cassandraHosts: [cassandraNodeAddress(config, node?.index ?? 1)], cassandraDc: config.cassandraDc };
   return {
     name: node ? `cassandra-${node.index}` : 'cassandra',
     version: config.cassandraVersion,
@@ -88,7 +86,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
     ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionRoles(config, ctx) } : {}),
     ...(node ? { afterStart: (ctx: PrepareContext) => waitForRing(config, node.count, ctx) } : {}),
     // With PasswordAuthenticator a node that asks for a login has answered. A ring's node must answer itself.
-    probe: () => cassandraAnswers(where, 2000, node ? `${address}:${config.cassandraPort}` : undefined),
+    probe: () => cassandraAnswers(where, 2000, node ? cassandraNodeAddress(config, node.index) : undefined),
   };
 }
 
@@ -124,7 +122,7 @@ async function provisionRoles(config: CassandraStackConfig, ctx: PrepareContext)
   const secrets = stackSecrets(config.stackHome);
   const admin = assertPlainSecret(secrets.cassandraAdminPassword, 'cassandraAdminPassword');
   const app = assertPlainSecret(secrets.cassandraPassword, 'cassandraPassword');
-  const where: CassandraConfig = { cassandraHosts: [`${HOST}:${config.cassandraPort}`], cassandraDc: config.cassandraDc };
+  const where: CassandraConfig = { cassandraHosts: [cassandraNodeAddress(config)], cassandraDc: config.cassandraDc };
   ctx.reporter(`setting up the roles cassandra and ${APP_USER}`);
   let client = await loginWithRetry({ ...where, cassandraUsername: 'cassandra', cassandraPassword: admin }, true);
   if (!client) {

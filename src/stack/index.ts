@@ -1,7 +1,7 @@
 import type { Config } from '../config/options.ts';
 import { airflowServices } from './airflow.ts';
 import { readdirSync } from 'node:fs';
-import { cassandraStackHosts, kafkaStackBrokers } from '../config/stack-addresses.ts';
+import { cassandraStackHosts, kafkaStackBrokers, registryStackUrl, sparkConnectStackUrl } from '../config/stack-addresses.ts';
 import { cassandraServices } from './cassandra.ts';
 import { kafkaServices } from './kafka.ts';
 import { stackPaths } from './paths.ts';
@@ -106,8 +106,8 @@ export function localStackClientConfig(config: Config): Partial<Config> & Pick<C
     ...client,
     sparkKafkaBrokers: client.kafkaBrokers,
     sparkCassandraHosts: client.cassandraHosts,
-    sparkConnectUrl: `sc://127.0.0.1:${config.sparkConnectPort}`,
+    sparkConnectUrl: sparkConnectStackUrl(config),
     // The stack's registry, unless the run asked for none.
-    schemaRegistryUrl: config.schemaRegistryUrl === undefined ? undefined : `http://127.0.0.1:${config.registryPort}/apis/ccompat/v7`,
+    schemaRegistryUrl: config.schemaRegistryUrl === undefined ? undefined : registryStackUrl(config),
   };
 }

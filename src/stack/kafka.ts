@@ -6,7 +6,7 @@ import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
-import { kafkaNodePorts } from '../config/stack-addresses.ts';
+import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodePorts } from '../config/stack-addresses.ts';
 import {
   KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
   kafkaZookeeperModeProperties, randomClusterId,
@@ -17,7 +17,6 @@ import { fourLetterWord } from './zookeeper.ts';
 import { brokerStillRegistered } from './zookeeper-recipe.ts';
 
 const run = promisify(execFile);
-const HOST = '127.0.0.1';
 
 export type KafkaStackConfig = Pick<
   Config,
@@ -92,7 +91,7 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
     },
     ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionSecureKafka(config, ctx) } : {}),
     ...(node ? { afterStart: (ctx: PrepareContext) => waitForQuorum(ports.port, node.count, ctx) } : {}),
-    probe: () => kafkaAnswers({ kafkaBrokers: [`${HOST}:${ports.port}`] }, 2000),
+    probe: () => kafkaAnswers({ kafkaBrokers: [kafkaNodeAddress(config, node?.id ?? 1)] }, 2000),
   };
 }
 

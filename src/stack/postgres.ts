@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { ServiceDefinition } from './service.ts';
 
@@ -117,7 +118,7 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
       const data = pgDataDir(ctx.dirs.data);
       return {
         bin: join(pg().bin, 'postgres'),
-        args: ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dirname(data)}`, '-c', 'max_connections=100'],
+        args: ['-D', data, '-p', String(port), '-c', `listen_addresses=${LOOPBACK}`, '-c', `unix_socket_directories=${dirname(data)}`, '-c', 'max_connections=100'],
         // The data folder is on the command line: it marks the process as ours.
         marker: data,
         ...uidGid(ctx.dirs.data),
@@ -126,7 +127,7 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
     orphan: (dirs) => postmasterOf(pgDataDir(dirs.data)),
     probe: async () => {
       try {
-        await run(join(pg().bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'SELECT 1'], {
+        await run(join(pg().bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'SELECT 1'], {
           env: { ...process.env, PGCONNECT_TIMEOUT: '2' },
         });
         return true;
@@ -168,7 +169,7 @@ function uidGid(dir: string): { uid?: number; gid?: number } {
 export async function ensureDatabase(port: number, name: string): Promise<void> {
   const { bin } = findPostgresBin();
   const psql = (sql: string) =>
-    run(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
+    run(join(bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
       env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
     });
   const { stdout } = await psql(`SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);

@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK, httpBase, postgresStackAddress } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { fetchArtifact } from './maven.ts';
 import { ensureDatabase } from './postgres.ts';
@@ -74,14 +75,14 @@ async function provision(ctx: PrepareContext, version: string): Promise<string> 
 export function registryProperties(config: RegistryStackConfig): string[] {
   const p = (k: string, v: string | number) => `-D${k}=${v}`;
   return [
-    p('quarkus.http.host', '127.0.0.1'),
+    p('quarkus.http.host', LOOPBACK),
     p('quarkus.http.port', config.registryPort),
-    p('quarkus.management.host', '127.0.0.1'),
+    p('quarkus.management.host', LOOPBACK),
     p('quarkus.management.port', config.registryManagementPort),
     p('apicurio.storage.kind', 'sql'),
     p('apicurio.storage.sql.kind', 'postgresql'),
     // The stack's PostgreSQL trusts connections from loopback; its role is postgres.
-    p('apicurio.datasource.url', `jdbc:postgresql://127.0.0.1:${config.postgresPort}/${REGISTRY_DATABASE}`),
+    p('apicurio.datasource.url', `jdbc:postgresql://${postgresStackAddress(config)}/${REGISTRY_DATABASE}`),
     p('apicurio.datasource.username', 'postgres'),
     p('apicurio.datasource.password', 'unused'),
     p('apicurio.datasource.jdbc.initial-size', 2),
@@ -118,7 +119,7 @@ export function registryService(config: RegistryStackConfig): ServiceDefinition 
     // Readiness, not liveness: Apicurio reports itself not live for 5 minutes after any 5xx it answered.
     probe: async () => {
       try {
-        const res = await fetch(`http://127.0.0.1:${config.registryManagementPort}/health/ready`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`${httpBase(LOOPBACK, config.registryManagementPort)}/health/ready`, { signal: AbortSignal.timeout(2000) });
         return res.ok;
       } catch {
         return false;

@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
 import { envName } from '../config/options.ts';
+import { cassandraNodeAddress, kafkaSecureStackBroker } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { Java } from './java.ts';
 
@@ -132,13 +133,13 @@ export function secureClientSettings(
   secrets: StackSecrets,
 ): Pick<Config, 'kafkaBrokers' | 'kafkaSecurityProtocol' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword' | 'kafkaSslCa' | 'cassandraHosts' | 'cassandraUsername' | 'cassandraPassword'> {
   return {
-    kafkaBrokers: [`127.0.0.1:${config.kafkaSecurePort}`],
+    kafkaBrokers: [kafkaSecureStackBroker(config)],
     kafkaSecurityProtocol: 'sasl_ssl',
     kafkaSaslMechanism: 'scram-sha-512',
     kafkaSaslUsername: APP_USER,
     kafkaSaslPassword: secrets.kafkaPassword,
     kafkaSslCa: secretFiles(config.stackHome).caPem,
-    cassandraHosts: [`127.0.0.1:${config.cassandraPort}`],
+    cassandraHosts: [cassandraNodeAddress(config)],
     cassandraUsername: APP_USER,
     cassandraPassword: secrets.cassandraPassword,
   };

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MasterWorker } from '../cluster/health.ts';
+import { type MasterWorker, masterJsonUrl } from '../cluster/health.ts';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK, sparkConnectStackUrl, sparkMasterUiUrl } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import {
@@ -33,7 +34,7 @@ interface MasterJson {
 }
 
 async function masterJson(t: SparkTopology): Promise<MasterJson | undefined> {
-  const res = await fetch(`http://${t.host}:${t.masterUiPort}/json/`, { signal: AbortSignal.timeout(2000) });
+  const res = await fetch(masterJsonUrl(sparkMasterUiUrl({ sparkMasterUiPort: t.masterUiPort })), { signal: AbortSignal.timeout(2000) });
   return res.ok ? ((await res.json()) as MasterJson) : undefined;
 }
 
@@ -57,7 +58,7 @@ function executorLog4jFile(ctx: PrepareContext): string {
  */
 export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
   const t: SparkTopology = {
-    host: '127.0.0.1',
+    host: LOOPBACK,
     masterPort: config.sparkMasterPort,
     masterUiPort: config.sparkMasterUiPort,
     workerUiPort: config.sparkWorkerUiPort,
@@ -139,7 +140,7 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
       });
       return [...sparkJvmArgs({ heapMb: config.sparkDriverHeapMb, log4jFile: log4jFile(ctx), conf }), '-cp', join(ctx.dirs.lib, '*'), SPARK_CONNECT_CLASS];
     },
-    probe: () => sparkConnectAnswers(`sc://${t.host}:${t.connectPort}`),
+    probe: () => sparkConnectAnswers(sparkConnectStackUrl(config)),
     // A cluster: up once the Connect server's executors run on every worker.
     ...(workers.length > 1 ? { afterStart: (ctx: PrepareContext) => waitForExecutors(t, workers.length, ctx) } : {}),
   };

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config/options.ts';
+import { LOOPBACK } from '../config/stack-addresses.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import {
   ZOOKEEPER_MAIN_CLASS, isHealthyAnswer, zookeeperArtifacts, zookeeperConfig, zookeeperJvmArgs, zookeeperLog4jConfig,
@@ -31,7 +32,7 @@ export function fourLetterWord(host: string, port: number, command: string, time
 
 /** Apache ZooKeeper, one standalone server: Kafka's coordinator in ZooKeeper mode. */
 export function zookeeperService(config: ZookeeperStackConfig): ServiceDefinition {
-  const host = '127.0.0.1';
+  const host = LOOPBACK;
   const files = (ctx: PrepareContext) => ({ cfg: join(ctx.dirs.conf, 'zoo.cfg'), log4j: join(ctx.dirs.conf, 'log4j2.properties') });
   return {
     name: 'zookeeper',

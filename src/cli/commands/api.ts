@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
+import { httpBase } from '../../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { onShutdown } from '../shutdown.ts';
 
@@ -14,7 +15,7 @@ export function apiCommand(): Command {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserstreamError(ErrorCodes.CONFIG, `invalid --port ${JSON.stringify(opts.port)}: expected 0-65535`);
       }
-      const base = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+      const base = httpBase(opts.host, port);
       // Loaded on use: fastify is only needed by this command.
       const { createApiServer } = await import('../../source/server.ts');
       const server = createApiServer({ baseUrl: base });

@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
 import { Command } from 'commander';
+import { kafkaSecureStackBroker } from '../../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { INSTANCE_NAME, SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
@@ -37,7 +38,7 @@ export function stackCommand(): Command {
       process.stdout.write(`stack is up; data and logs in ${paths.home}\n`);
       if (config.secure) {
         process.stdout.write(
-          `secure profile: Kafka SASL_SSL (SCRAM-SHA-512) on 127.0.0.1:${config.kafkaSecurePort}, Cassandra with PasswordAuthenticator; ` +
+          `secure profile: Kafka SASL_SSL (SCRAM-SHA-512) on ${kafkaSecureStackBroker(config)}, Cassandra with PasswordAuthenticator; ` +
             `a client's settings (with the generated passwords) are in ${secretFiles(config.stackHome).clientEnv}: userstream <command> --env-file <that file>\n`,
         );
       }

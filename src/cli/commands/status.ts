@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { countRows } from '../../cassandra/schema.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
+import { sparkMasterUiUrl } from '../../config/stack-addresses.ts';
 import { committedWhere, engineCommitted } from '../../engines/committed.ts';
 import { endOffsets } from '../../kafka/admin.ts';
 import { partitionStates, totalLag } from '../../kafka/lag.ts';
@@ -77,7 +78,7 @@ export function statusCommand(): Command {
           })
           .catch((error: Error) => ({ nodes: [] as CassandraNodeState[], rows: error })),
         kafkaView(config, [config.topic, config.dlqTopic], expectedBrokers).catch((error: Error) => error),
-        sparkWorkersView(`http://127.0.0.1:${config.sparkMasterUiPort}`),
+        sparkWorkersView(sparkMasterUiUrl(config)),
       ]);
       const rows = cassandraPart.rows;
       // A part that cannot be read (no broker, a missing keyspace) is shown, and the exit code says so.

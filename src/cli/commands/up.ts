@@ -11,6 +11,7 @@ import { RunTally } from '../../engines/tally.ts';
 import { endOffsets } from '../../kafka/admin.ts';
 import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
+import { sparkMasterUiUrl } from '../../config/stack-addresses.ts';
 import { startDashboard } from '../../dashboard/run.ts';
 import { type EngineName, checkEngine, createEngine } from '../../engines/index.ts';
 import { engineServices } from '../../engines/services.ts';
@@ -53,7 +54,7 @@ async function clusterLine(config: Config, client: cassandra.Client, engine: str
   const nodes = await cassandraView(client);
   const ks = client.metadata.keyspaces[config.keyspace] as unknown as { strategy?: string; strategyOptions?: Record<string, string> } | undefined;
   const replication = ks?.strategyOptions ? Object.entries(ks.strategyOptions).filter(([k]) => k !== 'class').map(([k, v]) => `${k}:${v}`).join(',') : '?';
-  const workers = engine === 'spark' ? await sparkWorkersView(`http://127.0.0.1:${config.sparkMasterUiPort}`) : undefined;
+  const workers = engine === 'spark' ? await sparkWorkersView(sparkMasterUiUrl(config)) : undefined;
   const up = (n: number, of: number, what: string) => `${n === of ? of : `${n} of ${of}`} ${what}${of === 1 ? '' : 's'}`;
   return [
     `${up(kafka.brokers.filter((b) => b.up).length, kafka.brokers.length, 'Kafka broker')} (${config.topic} replicated ${kafka.replication[config.topic] ?? '?'} times)`,
