@@ -21,6 +21,7 @@ export interface Layer {
 
 export const LAYERS: readonly Layer[] = [
   { name: 'errors', units: ['errors.ts'] },
+  { name: 'retry', units: ['retry.ts'] },
   { name: 'config', units: ['config'] },
   { name: 'metrics', units: ['metrics'] },
   { name: 'source', units: ['source'] },

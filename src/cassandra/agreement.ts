@@ -17,7 +17,7 @@
  */
 import cassandra from 'cassandra-driver';
 import { describeError, ErrorCodes, UserstreamError } from '../errors.ts';
-import { until, WaitFailed } from './wait.ts';
+import { until, WaitFailed } from '../retry.ts';
 
 /** One node's answer to "which schema version do you have". */
 export interface HostSchema {

@@ -20,7 +20,7 @@
 import type cassandra from 'cassandra-driver';
 import { describeGroups, nodeList, shortVersion, versionGroups } from '../cassandra/agreement.ts';
 import { pinnedClient, type CassandraConfig } from '../cassandra/session.ts';
-import { until } from '../cassandra/wait.ts';
+import { until } from '../retry.ts';
 import { describeError } from '../errors.ts';
 
 /** What one node says of itself and of the ring. */
@@ -148,8 +148,7 @@ export async function untilRingReady(config: CassandraConfig, hosts: string[], o
       },
       {
         deadline: Date.now() + options.timeoutMs,
-        firstPauseMs: 250,
-        maxPauseMs: 1000,
+        pause: { firstMs: 250, maxMs: 1000 },
         ...(options.onWait ? { onWait: (saw: string) => options.onWait!(progressLine(saw)) } : {}),
       },
     );

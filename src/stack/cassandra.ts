@@ -4,7 +4,7 @@ import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { LOOPBACK as HOST, cassandraNodeAddress, cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
 import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
-import { WaitFailed } from '../cassandra/wait.ts';
+import { WaitFailed } from '../retry.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import {
   CASSANDRA_MAIN_CLASS, cassandraArtifacts, cassandraConfigYaml, cassandraJvmArgs, cassandraLogbackXml, ringTokens,

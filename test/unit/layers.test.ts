@@ -17,11 +17,11 @@ function lint(path: string, code: string): string[] {
 
 test('a file belongs to the unit with the longest path that holds it', () => {
   assert.deepEqual(placeOf('errors.ts'), { unit: 'errors.ts', layer: 0 });
-  assert.deepEqual(placeOf('engines/spark/engine.ts'), { unit: 'engines', layer: 7 });
-  assert.deepEqual(placeOf('spark-connect/gen/spark/connect/base_pb.js'), { unit: 'spark-connect', layer: 5 });
-  assert.deepEqual(placeOf('cli/options.ts'), { unit: 'cli', layer: 9 });
-  assert.deepEqual(placeOf('cli/commands/up.ts'), { unit: 'cli/commands/up.ts', layer: 10 }, 'each command is a unit of its own');
-  assert.deepEqual(placeOf('cli/main.ts'), { unit: 'cli/main.ts', layer: 11 });
+  assert.deepEqual(placeOf('engines/spark/engine.ts'), { unit: 'engines', layer: 8 });
+  assert.deepEqual(placeOf('spark-connect/gen/spark/connect/base_pb.js'), { unit: 'spark-connect', layer: 6 });
+  assert.deepEqual(placeOf('cli/options.ts'), { unit: 'cli', layer: 10 });
+  assert.deepEqual(placeOf('cli/commands/up.ts'), { unit: 'cli/commands/up.ts', layer: 11 }, 'each command is a unit of its own');
+  assert.deepEqual(placeOf('cli/main.ts'), { unit: 'cli/main.ts', layer: 12 });
   assert.equal(placeOf('new-folder/x.ts'), undefined);
   assert.equal(placeOf('healthy.ts'), undefined, 'a unit is a whole name, not a prefix');
 });
@@ -30,15 +30,15 @@ test('imports go down only: not up, not across one layer, not between commands',
   const at = (path: string) => placeOf(path)!;
   assert.equal(breach(at('kafka/admin.ts'), at('config/options.ts')), undefined);
   assert.equal(breach(at('engines/node/engine.ts'), at('engines/prepare.ts')), undefined, 'inside a unit');
-  assert.match(breach(at('config/load.ts'), at('stack/kafka.ts'))!, /^config \(layer 2, config\) may not import stack \(layer 8, pipeline and stack\), a higher layer/);
-  assert.match(breach(at('stack/spark-recipe.ts'), at('engines/spark/connection-options.ts'))!, /^stack and engines sit side by side in layer 8/);
+  assert.match(breach(at('config/load.ts'), at('stack/kafka.ts'))!, /^config \(layer 3, config\) may not import stack \(layer 9, pipeline and stack\), a higher layer/);
+  assert.match(breach(at('stack/spark-recipe.ts'), at('engines/spark/connection-options.ts'))!, /^stack and engines sit side by side in layer 9/);
   assert.match(breach(at('cli/commands/up.ts'), at('cli/commands/stack.ts'))!, /^a command may not import another command \(cli\/commands\/up.ts imports cli\/commands\/stack.ts\)/);
   assert.match(breach(at('cli/table.ts'), at('cli/commands/stack.ts'))!, /may not import .* a higher layer/, 'the CLI\'s modules do not import commands');
 });
 
 test('the ESLint rule names the file and the import, for every kind of import', () => {
   assert.deepEqual(lint('config/load.ts', "import { kafkaServices } from '../stack/kafka.ts';\nvoid kafkaServices;"), [
-    "src/config/load.ts imports '../stack/kafka.ts': config (layer 2, config) may not import stack (layer 8, pipeline and stack), a higher layer: move what both need down (docs/architecture.md)",
+    "src/config/load.ts imports '../stack/kafka.ts': config (layer 3, config) may not import stack (layer 9, pipeline and stack), a higher layer: move what both need down (docs/architecture.md)",
   ]);
   const kinds = [
     "import type { Snapshot } from '../dashboard/collector.ts';",

@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import type cassandra from 'cassandra-driver';
 import { agreementFailure, majorityVersion, nodeList, schemaAgreement, type HostSchema } from '../../../src/cassandra/agreement.ts';
 import { ensureSchema } from '../../../src/cassandra/schema.ts';
-import { until, WaitFailed } from '../../../src/cassandra/wait.ts';
 import { UserstreamError } from '../../../src/errors.ts';
 
 const V1 = '7ea31f88-79be-3e97-84d4-9bc889a8bcb3';
@@ -52,19 +51,6 @@ test('the failure line names what was waited for, how long, and who has which ve
       'saw 127.0.0.1:9042 at 5b1e2f3a, 127.0.0.2:9042 at 7ea31f88; 127.0.0.3:9042 down, not waited for',
   );
   assert.equal(nodeList(['a', 'b', 'c']), 'a, b and c');
-});
-
-test('until: a condition that holds at once costs one check; past the deadline the failure says what it waited for and what it saw', async () => {
-  let checks = 0;
-  assert.equal(await until('x', async () => (checks++, { done: true, value: 7 }), { deadline: Date.now() }), 7);
-  assert.equal(checks, 1);
-
-  const seen: string[] = [];
-  checks = 0;
-  const failed = await until('the moon', async () => ({ done: false, saw: `check ${++checks}` }), { deadline: Date.now() + 30, firstPauseMs: 1, maxPauseMs: 2, onWait: (s) => seen.push(s) }).catch((e: unknown) => e);
-  assert.ok(failed instanceof WaitFailed);
-  assert.match(failed.message, new RegExp(`^waited 0 s for the moon; saw check ${checks}$`));
-  assert.ok(checks >= 2 && seen.length === checks - 1, 'checked until the deadline, a progress line between checks');
 });
 
 /**

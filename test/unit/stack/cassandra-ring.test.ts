@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ringCondition, ringReadiness, type NodeView } from '../../../src/stack/cassandra-ring.ts';
-import { WaitFailed } from '../../../src/cassandra/wait.ts';
+import { WaitFailed } from '../../../src/retry.ts';
 
 const V1 = '7ea31f88-79be-3e97-84d4-9bc889a8bcb3';
 const V0 = '59adb24e-f3cd-3e02-97f0-5b395827453f';
