@@ -7,6 +7,7 @@ import { airflowHealthUrl } from './airflow/client.ts';
 import { cassandraAnswers } from './cassandra/session.ts';
 import type { Config } from './config/options.ts';
 import { kafkaAnswers } from './kafka/admin.ts';
+import { NO_RETRY } from './spark-connect/client.ts';
 import { SparkSession } from './spark-connect/session.ts';
 
 export const HEALTH_TARGETS = ['kafka', 'cassandra', 'spark', 'airflow'] as const;
@@ -26,7 +27,7 @@ const checks: Record<HealthTarget, (c: HealthConfig, timeoutMs: number) => Promi
   kafka: async (c, t) => ({ where: c.kafkaBrokers.join(','), answer: (await kafkaAnswers(c, t)) ? 'metadata answered' : undefined }),
   cassandra: async (c, t) => ({ where: c.cassandraHosts.join(','), answer: (await cassandraAnswers(c, t)) ? 'CQL answered' : undefined }),
   spark: async (c, t) => {
-    const session = SparkSession.connect(c.sparkConnectUrl, { timeoutMs: t, retry: { retries: 0, initialBackoffMs: 0, maxBackoffMs: 0 } });
+    const session = SparkSession.connect(c.sparkConnectUrl, { timeoutMs: t, retry: NO_RETRY });
     try {
       return { where: c.sparkConnectUrl, answer: `Spark ${await session.version()}` };
     } catch {

@@ -57,7 +57,7 @@ export function backoffMs(attempt: number, policy: Backoff = DEFAULT_BACKOFF, ra
  * (UserstreamError.canRetry, set where it is made: a network blip, a 5xx, a
  * timeout, but not refused credentials). Anything else is not.
  */
-export function isRetryable(error: unknown): boolean {
+export function isRetryable(error: unknown): error is UserstreamError & { readonly canRetry: true } {
   return error instanceof UserstreamError && error.canRetry;
 }
 

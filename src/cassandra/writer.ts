@@ -1,5 +1,6 @@
 import cassandra from 'cassandra-driver';
 import { RECORD_FIELDS, type UserRecord } from '../record/record.ts';
+import { BACKOFF, backoffMs } from '../retry.ts';
 import { cassandraError, type CassandraConfig } from './session.ts';
 
 export interface WriterOptions extends CassandraConfig {
@@ -187,7 +188,7 @@ export async function sendRows(client: cassandra.Client, insert: string, rows: P
     } catch (error) {
       if (attempt >= retries) throw error;
       onRetry?.();
-      await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      await new Promise((r) => setTimeout(r, backoffMs(attempt, BACKOFF.cassandraWrite)));
     }
   }
 }

@@ -5,6 +5,7 @@ import { type Registered, registerContract } from '../registry/register.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { toRecord } from '../record/from-random-user.ts';
 import type { UserRecord } from '../record/record.ts';
+import { backoffMs, isRetryable } from '../retry.ts';
 import { sleep } from '../source/http-client.ts';
 import type { Page, UserSource } from '../source/source.ts';
 
@@ -71,9 +72,9 @@ async function sendPatiently(
     try {
       sent = await withinDeadline(sending, deadline);
     } catch (error) {
-      const retryable = error instanceof UserstreamError && error.canRetry;
+      const retryable = isRetryable(error);
       if (!retryable || performance.now() >= deadline) throw retryable ? gaveUp(error) : error;
-      const delayMs = Math.min(5000, 250 * 2 ** Math.min(attempt - 1, 5));
+      const delayMs = backoffMs(attempt - 1);
       onRetry?.({ attempt, delayMs, reason: (error as Error).message });
       await sleep(delayMs);
       continue;

@@ -1,4 +1,5 @@
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { BACKOFF, type Backoff, backoffMs, isRetryable } from '../retry.ts';
 import { acceptUsers, ResponseSchema } from './result-schema.ts';
 import type { Page, PageRequest, UserSource } from './source.ts';
 import { MAX_RESULTS_PER_REQUEST } from './types.ts';
@@ -10,9 +11,8 @@ export interface HttpSourceOptions {
   timeoutMs?: number;
   /** Attempts after the first for retryable failures (network, 5xx, 429, timeouts). */
   retries?: number;
-  /** First backoff; doubles each attempt, with jitter, capped by maxBackoffMs. */
-  backoffMs?: number;
-  maxBackoffMs?: number;
+  /** The pause before each retry (backoffMs); BACKOFF.source: 250 ms doubling, with jitter, at most 30 s. */
+  backoff?: Backoff;
   /** Responses larger than this are refused (5,000 users are about 6 MB). */
   maxBodyBytes?: number;
   /** Longest Retry-After honoured; a server asking for more is waited on for this long. */
@@ -31,8 +31,7 @@ export class HttpUserSource implements UserSource {
   readonly #url: URL;
   readonly #timeoutMs: number;
   readonly #retries: number;
-  readonly #backoffMs: number;
-  readonly #maxBackoffMs: number;
+  readonly #backoff: Backoff;
   readonly #maxBodyBytes: number;
   readonly #maxRetryAfterMs: number;
   readonly #onRetry: HttpSourceOptions['onRetry'];
@@ -51,8 +50,7 @@ export class HttpUserSource implements UserSource {
     this.name = url.toString();
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#retries = options.retries ?? 6;
-    this.#backoffMs = options.backoffMs ?? 250;
-    this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.#backoff = options.backoff ?? BACKOFF.source;
     this.#maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
     this.#onRetry = options.onRetry;
@@ -68,12 +66,11 @@ export class HttpUserSource implements UserSource {
       } catch (error) {
         const err = error instanceof UserstreamError ? error : wrapNetworkError(error, url);
         if (signal?.aborted) throw abortError(signal);
-        const final = !err.canRetry || attempt >= this.#retries;
+        const final = !isRetryable(err) || attempt >= this.#retries;
         metrics.sourceRequests.labels(final ? 'failed' : 'retried').inc();
         if (final) throw err;
         const retryAfter = typeof err.details.retryAfterMs === 'number' ? err.details.retryAfterMs : undefined;
-        const backoff = Math.min(this.#maxBackoffMs, this.#backoffMs * 2 ** attempt);
-        const delayMs = retryAfter === undefined ? backoff * (0.5 + Math.random() / 2) : Math.min(this.#maxRetryAfterMs, retryAfter);
+        const delayMs = retryAfter === undefined ? backoffMs(attempt, this.#backoff) : Math.min(this.#maxRetryAfterMs, retryAfter);
         this.#onRetry?.({ attempt: attempt + 1, delayMs, reason: err.message });
         await sleep(delayMs, signal);
       }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, type CallOptions, type ClientReadableStream } from '@grpc/grpc-js';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { BACKOFF, type Backoff, backoffMs, every } from '../retry.ts';
 import { SparkConnectError, fromGrpcError } from './errors.ts';
 import {
   AnalyzePlanRequestSchema,
@@ -76,11 +77,14 @@ export function parseConnectUrl(url: string): ConnectUrl {
 export interface RetryPolicy {
   /** Attempts after the first. */
   retries: number;
-  initialBackoffMs: number;
-  maxBackoffMs: number;
+  /** The pause before each (backoffMs). */
+  backoff: Backoff;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 6, initialBackoffMs: 100, maxBackoffMs: 5000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 6, backoff: BACKOFF.sparkConnect };
+
+/** One attempt: for a probe, whose answer is whether the server is there now. */
+export const NO_RETRY: RetryPolicy = { retries: 0, backoff: every(0) };
 
 export interface ClientOptions {
   retry?: RetryPolicy;
@@ -157,8 +161,7 @@ export class SparkConnectClient {
       } catch (error) {
         const e = error instanceof SparkConnectError ? error : fromGrpcError(error, this.target);
         if (!e.transient || attempt >= this.#retry.retries) throw e;
-        const backoff = Math.min(this.#retry.maxBackoffMs, this.#retry.initialBackoffMs * 2 ** attempt);
-        await new Promise((r) => setTimeout(r, backoff * (0.5 + Math.random() / 2)));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.#retry.backoff)));
       }
     }
   }
@@ -205,8 +208,7 @@ export class SparkConnectClient {
       } catch (error) {
         const e = fromGrpcError(error, `ExecutePlan on ${this.target}`);
         if (received > 0 || !e.transient || attempt >= this.#retry.retries) throw e;
-        const backoff = Math.min(this.#retry.maxBackoffMs, this.#retry.initialBackoffMs * 2 ** attempt);
-        await new Promise((r) => setTimeout(r, backoff * (0.5 + Math.random() / 2)));
+        await new Promise((r) => setTimeout(r, backoffMs(attempt, this.#retry.backoff)));
       } finally {
         call.cancel();
       }

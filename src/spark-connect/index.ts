@@ -3,7 +3,7 @@
  * plans built from the protobuf schemas generated out of the Spark Connect
  * jar, results decoded from Arrow.
  */
-export { SparkConnectClient, parseConnectUrl, DEFAULT_PORT, type ConnectUrl, type RetryPolicy } from './client.ts';
+export { SparkConnectClient, parseConnectUrl, DEFAULT_PORT, NO_RETRY, type ConnectUrl, type RetryPolicy } from './client.ts';
 export {
   SparkAnalysisError, SparkConnectError, SparkParseError, SparkStreamingQueryError, SparkUnavailableError, errorClassOf,
 } from './errors.ts';

@@ -166,8 +166,8 @@ async function waitForExecutors(t: SparkTopology, count: number, ctx: PrepareCon
 /** True when a Spark Connect server answers a version request at `url`. */
 export async function sparkConnectAnswers(url: string, timeoutMs = 3000): Promise<boolean> {
   // Loaded on use: the generated protobuf code exists only after `npm run gen`.
-  const { SparkSession } = await import('../spark-connect/index.ts');
-  const spark = SparkSession.connect(url, { retry: { retries: 0, initialBackoffMs: 0, maxBackoffMs: 0 }, timeoutMs });
+  const { NO_RETRY, SparkSession } = await import('../spark-connect/index.ts');
+  const spark = SparkSession.connect(url, { retry: NO_RETRY, timeoutMs });
   try {
     return (await spark.version()).length > 0;
   } catch {

@@ -68,7 +68,7 @@ test('Spark errors arrive typed, with their error class', async (t) => {
 });
 
 test('an address where nothing listens is SparkUnavailableError after the retries', async () => {
-  const spark = SparkSession.connect('sc://127.0.0.1:1', { retry: { retries: 2, initialBackoffMs: 10, maxBackoffMs: 20 } });
+  const spark = SparkSession.connect('sc://127.0.0.1:1', { retry: { retries: 2, backoff: { firstMs: 10, maxMs: 20, jitter: true } } });
   try {
     await assert.rejects(spark.version(), (e: unknown) => e instanceof SparkUnavailableError && e.transient);
   } finally {

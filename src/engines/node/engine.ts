@@ -14,6 +14,7 @@ import { BATCH_ATTEMPT_MS, Batch } from './batch.ts';
 import { COMMIT_MS, commitsToSend } from './commits.ts';
 import { withDeadline } from './deadline.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
+import { BACKOFF, backoffMs } from '../../retry.ts';
 
 export type NodeEngineConfig = Pick<
   Config,
@@ -299,7 +300,7 @@ export class NodeEngine {
         if (this.#stopping && attempt >= 2) throw error;
         this.stats.retries++;
         metrics.retries.labels('node').inc();
-        const delay = Math.min(10_000, 250 * 2 ** attempt);
+        const delay = backoffMs(attempt, BACKOFF.engineBatch);
         this.#log.warn(`node engine: batch of ${batch.size} failed (${describeError(error)}); retrying in ${delay} ms`);
         // A DLQ send that failed or hung may hold metadata of a broker that is gone
         // (the cluster suite saw one never settle): the next attempt gets a fresh producer.

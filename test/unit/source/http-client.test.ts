@@ -33,7 +33,7 @@ const status = (code: number, headers: Record<string, string> = {}): Handler => 
   res.end('{"error":"busy"}');
 };
 
-const fast = { backoffMs: 1, maxBackoffMs: 5 };
+const fast = { backoff: { firstMs: 1, maxMs: 5, jitter: true } };
 
 test('asks for many users per request with seed, page and nat', async (t) => {
   const { url, requests } = await serve(t, [ok()]);
