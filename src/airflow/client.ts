@@ -2,7 +2,8 @@
  * A small client for Airflow 3's REST API (v2): a JWT from /auth/token,
  * then DAGs, DAG runs, task instances and task logs.
  */
-import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { ErrorCodes, UserstreamError, describeError } from '../errors.ts';
+import { every, until } from '../retry.ts';
 
 export const DAG_ID = 'user_automation';
 export const TASK_ID = 'stream_data_from_api';
@@ -78,16 +79,21 @@ export class AirflowClient {
 
   /** Waits until the DAG processor has registered the DAG. */
   async waitForDag(dagId = DAG_ID, timeoutMs = 120_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await this.dag(dagId);
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    let last: unknown;
+    await until(
+      `the DAG ${dagId}`,
+      async () => {
+        try {
+          await this.dag(dagId);
+          return { done: true, value: undefined };
+        } catch (error) {
+          last = error;
+          return { done: false, saw: describeError(error) };
+        }
+      },
+      // Past the deadline, the last answer is the failure.
+      { deadline: Date.now() + timeoutMs, pause: every(1000), fail: () => last },
+    );
   }
 
   async setPaused(paused: boolean, dagId = DAG_ID): Promise<void> {
@@ -127,17 +133,23 @@ export class AirflowClient {
 
   /** Polls until the run is finished (success or failed). */
   async waitForRun(runId: string, options: { timeoutMs?: number; onState?: (state: string) => void } = {}, dagId = DAG_ID): Promise<DagRun> {
-    const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+    const timeoutMs = options.timeoutMs ?? 15 * 60_000;
     let last = '';
-    for (;;) {
-      const run = await this.run(runId, dagId);
-      if (run.state !== last) {
-        last = run.state;
-        options.onState?.(run.state);
-      }
-      if (run.state === 'success' || run.state === 'failed') return run;
-      if (Date.now() > deadline) throw new UserstreamError(ErrorCodes.TIMEOUT, `DAG run ${runId} still ${run.state} after ${(options.timeoutMs ?? 900_000) / 1000} s`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    return until(
+      `DAG run ${runId} to finish`,
+      async () => {
+        const run = await this.run(runId, dagId);
+        if (run.state !== last) {
+          last = run.state;
+          options.onState?.(run.state);
+        }
+        return run.state === 'success' || run.state === 'failed' ? { done: true, value: run } : { done: false, saw: run.state };
+      },
+      {
+        deadline: Date.now() + timeoutMs,
+        pause: every(1000),
+        fail: (failed) => new UserstreamError(ErrorCodes.TIMEOUT, `DAG run ${runId} still ${failed.saw} after ${timeoutMs / 1000} s`),
+      },
+    );
   }
 }

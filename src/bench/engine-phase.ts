@@ -14,7 +14,8 @@ import type { EngineName } from '../engines/index.ts';
 import { pipelineNames } from '../engines/spark/names.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { ensureTopics } from '../kafka/admin.ts';
-import { type Bench, say, sleep } from './bench.ts';
+import { every, until } from '../retry.ts';
+import { type Bench, say } from './bench.ts';
 import { type Child, startChild, stopChild, succeeded } from './children.ts';
 import { type LandedRow, latenciesIn, latencySummary, perSecondSeries, throughputIn } from './stats.ts';
 
@@ -104,12 +105,19 @@ export async function enginePhase(bench: Bench, engine: EngineName, rate: number
     const producerEnd = await succeeded(producer);
     const produced = await bench.produced(names.topic);
     say(`  ${produced} produced; waiting for the engine to write them`);
-    const deadline = Date.now() + 120_000 + (produced / 500) * 1000;
-    while (stats().written < produced) {
-      if (Date.now() > deadline) throw new UserstreamError(ErrorCodes.TIMEOUT, `bench: the ${engine} engine wrote ${stats().written} of ${produced} in time`);
-      if (engineChild.proc.exitCode !== null) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
-      await sleep(250);
-    }
+    await until(
+      `the ${engine} engine to write ${produced} rows`,
+      async () => {
+        if (stats().written >= produced) return { done: true, value: undefined };
+        if (engineChild.proc.exitCode !== null) throw new UserstreamError(ErrorCodes.BENCH, `bench: the ${engine} engine died\n${engineChild.stderrTail()}`);
+        return { done: false, saw: `${stats().written} written` };
+      },
+      {
+        deadline: Date.now() + 120_000 + (produced / 500) * 1000,
+        pause: every(250),
+        fail: () => new UserstreamError(ErrorCodes.TIMEOUT, `bench: the ${engine} engine wrote ${stats().written} of ${produced} in time`),
+      },
+    );
     const processes = sampler.stop();
     const rows = await readLanded(bench.cassandra, names.keyspace, bench.config.table);
     await bench.drop(names.keyspace);

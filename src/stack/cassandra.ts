@@ -4,7 +4,7 @@ import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { LOOPBACK as HOST, cassandraNodeAddress, cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
 import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
-import { WaitFailed } from '../retry.ts';
+import { type Check, WaitFailed, every, until } from '../retry.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import {
   CASSANDRA_MAIN_CLASS, cassandraArtifacts, cassandraConfigYaml, cassandraJvmArgs, cassandraLogbackXml, ringTokens,
@@ -159,20 +159,26 @@ async function provisionRoles(config: CassandraStackConfig, ctx: PrepareContext)
  * cache); with `undefinedIfRefused`, a refused login is an answer, not an error.
  */
 async function loginWithRetry(config: CassandraConfig, undefinedIfRefused: boolean): Promise<cassandra.Client | undefined> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = createCassandraClient(config);
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      await client.shutdown().catch(() => {});
-      const refused = isAuthenticationError(error);
-      if (refused && undefinedIfRefused) return undefined;
-      if (Date.now() > deadline) {
-        throw new UserstreamError(ErrorCodes.STACK_START, `cassandra: logging in as ${config.cassandraUsername} failed: ${(error as Error).message}`, { cause: error });
+  let last: unknown;
+  return until(
+    `a login as ${config.cassandraUsername}`,
+    async (): Promise<Check<cassandra.Client | undefined>> => {
+      const client = createCassandraClient(config);
+      try {
+        await client.connect();
+        return { done: true, value: client };
+      } catch (error) {
+        await client.shutdown().catch(() => {});
+        const refused = isAuthenticationError(error);
+        if (refused && undefinedIfRefused) return { done: true, value: undefined };
+        last = error;
+        return { done: false, saw: (error as Error).message };
       }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
+    },
+    {
+      deadline: Date.now() + 30_000,
+      pause: every(1000),
+      fail: (failed) => new UserstreamError(ErrorCodes.STACK_START, `cassandra: logging in as ${config.cassandraUsername} failed: ${failed.saw}`, { cause: last }),
+    },
+  );
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { every, until } from '../retry.ts';
 import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
 import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodePorts } from '../config/stack-addresses.ts';
@@ -102,16 +103,20 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
  * node alone can serve nothing (its quorum needs a majority).
  */
 async function waitForQuorum(port: number, count: number, ctx: PrepareContext): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const brokers = await clusterBrokers(`${HOST}:${port}`).catch(() => 0);
-    if (brokers >= count) return;
-    if (Date.now() > deadline) {
-      throw new UserstreamError(ErrorCodes.STACK_START, `kafka: the cluster lists ${brokers} of ${count} brokers after 180 s; see ${ctx.dirs.log}`);
-    }
-    ctx.reporter(`waiting for the quorum: ${brokers} of ${count} brokers registered`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  let brokers = 0;
+  await until(
+    `${count} brokers in the cluster`,
+    async () => {
+      brokers = await clusterBrokers(`${HOST}:${port}`).catch(() => 0);
+      return brokers >= count ? { done: true, value: undefined } : { done: false, saw: `${brokers} of ${count} brokers registered` };
+    },
+    {
+      deadline: Date.now() + 180_000,
+      pause: every(1000),
+      onWait: (saw) => ctx.reporter(`waiting for the quorum: ${saw}`),
+      fail: () => new UserstreamError(ErrorCodes.STACK_START, `kafka: the cluster lists ${brokers} of ${count} brokers after 180 s; see ${ctx.dirs.log}`),
+    },
+  );
 }
 
 /**
@@ -126,13 +131,15 @@ async function provisionSecureKafka(config: KafkaStackConfig, ctx: PrepareContex
   const client = secureClientSettings(config, secrets);
   writeClientEnv(config, secrets);
   // The credentials reach the broker through the metadata log: allow a moment.
-  const deadline = Date.now() + 20_000;
-  while (!(await kafkaAnswers(client, 3000))) {
-    if (Date.now() > deadline) {
-      throw new UserstreamError(ErrorCodes.STACK_START, `kafka: a SASL_SSL login as ${APP_USER} on ${client.kafkaBrokers[0]} did not succeed within 20 s; see the broker log`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await until(
+    `a SASL_SSL login as ${APP_USER}`,
+    async () => ((await kafkaAnswers(client, 3000)) ? { done: true, value: undefined } : { done: false, saw: 'no login yet' }),
+    {
+      deadline: Date.now() + 20_000,
+      pause: every(500),
+      fail: () => new UserstreamError(ErrorCodes.STACK_START, `kafka: a SASL_SSL login as ${APP_USER} on ${client.kafkaBrokers[0]} did not succeed within 20 s; see the broker log`),
+    },
+  );
 }
 
 /**
@@ -219,14 +226,16 @@ function zookeeperMode(config: KafkaStackConfig): ModeSpec {
     async beforeStart(ctx) {
       // A broker that was killed stays registered until its ZooKeeper session
       // expires (18 s), and a new one with its id would exit at once: wait.
-      const deadline = Date.now() + 30_000;
-      while (brokerStillRegistered(await fourLetterWord(HOST, config.zookeeperPort, 'dump'), 1)) {
-        if (Date.now() > deadline) {
-          throw new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${HOST}:${config.zookeeperPort} after 30 s; is another broker using it?`);
-        }
-        ctx.reporter('waiting for the previous broker\'s ZooKeeper session to expire');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+      await until(
+        'the previous broker\'s ZooKeeper session to expire',
+        async () => (brokerStillRegistered(await fourLetterWord(HOST, config.zookeeperPort, 'dump'), 1) ? { done: false, saw: 'broker 1 still registered' } : { done: true, value: undefined }),
+        {
+          deadline: Date.now() + 30_000,
+          pause: every(1000),
+          onWait: () => ctx.reporter('waiting for the previous broker\'s ZooKeeper session to expire'),
+          fail: () => new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${HOST}:${config.zookeeperPort} after 30 s; is another broker using it?`),
+        },
+      );
     },
   };
 }

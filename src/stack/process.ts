@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fchownSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { type Check, WaitFailed, every, until } from '../retry.ts';
 
 export interface RunInfo {
   service: string;
@@ -138,17 +139,19 @@ export async function stopProcess(pid: number, graceMs = 30_000): Promise<void> 
   } catch {
     return;
   }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return;
-    await new Promise((r) => setTimeout(r, 200));
+  const gone = async (): Promise<Check<void>> => (isAlive(pid) ? { done: false, saw: 'still running' } : { done: true, value: undefined });
+  try {
+    await until(`pid ${pid} to exit`, gone, { deadline: Date.now() + graceMs, pause: every(200) });
+    return;
+  } catch (error) {
+    if (!(error instanceof WaitFailed)) throw error;
   }
   try {
     signal('SIGKILL');
   } catch {
     return;
   }
-  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+  await until(`pid ${pid} to exit after SIGKILL`, gone, { deadline: Infinity, pause: every(100) });
 }
 
 /** True when nothing listens on the port (on any local address). */

@@ -4,6 +4,7 @@ import { type MasterWorker, masterJsonUrl } from '../cluster/health.ts';
 import type { Config } from '../config/options.ts';
 import { LOOPBACK, sparkConnectStackUrl, sparkMasterUiUrl } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { every, until } from '../retry.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import {
   SPARK_CONNECT_CLASS, SPARK_MASTER_CLASS, SPARK_WORKER_CLASS, connectConf, masterArgs, sparkArtifacts, sparkJvmArgs,
@@ -150,17 +151,23 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
 
 /** Waits until the master lists `count` alive workers, each running an executor (cores in use). */
 async function waitForExecutors(t: SparkTopology, count: number, ctx: PrepareContext): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const alive = ((await masterJson(t).catch(() => undefined))?.workers ?? []).filter((w) => w.state === 'ALIVE');
-    const busy = alive.filter((w) => (w.coresused ?? 0) > 0).length;
-    if (alive.length >= count && busy >= count) return;
-    if (Date.now() > deadline) {
-      throw new UserstreamError(ErrorCodes.STACK_START, `spark: ${alive.length} of ${count} workers alive, ${busy} with an executor, after 120 s; see ${ctx.dirs.log}`);
-    }
-    ctx.reporter(`waiting for executors: ${busy} of ${count} workers have one`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  let alive = 0;
+  let busy = 0;
+  await until(
+    `${count} workers with an executor`,
+    async () => {
+      const workers = ((await masterJson(t).catch(() => undefined))?.workers ?? []).filter((w) => w.state === 'ALIVE');
+      alive = workers.length;
+      busy = workers.filter((w) => (w.coresused ?? 0) > 0).length;
+      return alive >= count && busy >= count ? { done: true, value: undefined } : { done: false, saw: `${busy} of ${count} workers have one` };
+    },
+    {
+      deadline: Date.now() + 120_000,
+      pause: every(1000),
+      onWait: (saw) => ctx.reporter(`waiting for executors: ${saw}`),
+      fail: () => new UserstreamError(ErrorCodes.STACK_START, `spark: ${alive} of ${count} workers alive, ${busy} with an executor, after 120 s; see ${ctx.dirs.log}`),
+    },
+  );
 }
 
 /** True when a Spark Connect server answers a version request at `url`. */

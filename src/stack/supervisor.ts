@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
+import { every, until } from '../retry.ts';
 import { findJava, findJavaAtLeast } from './java.ts';
 import { classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
@@ -272,25 +273,28 @@ function orphanOf(service: ServiceDefinition, paths: StackPaths): RunInfo | unde
  * running, ready postgres as "exited during start-up" and delete its record.
  */
 async function waitForProbe(service: ServiceDefinition, info: RunInfo, paths: StackPaths, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   const { pid } = info;
-  for (;;) {
-    if (!isOurs(info)) {
-      removeRunInfo(paths.runFile(service.name));
-      throw new UserstreamError(
-        ErrorCodes.STACK_START,
-        `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`,
-      );
-    }
-    if (await service.probe().catch(() => false)) return;
-    if (Date.now() > deadline) {
-      throw new UserstreamError(
+  await until(
+    `${service.name} to answer`,
+    async () => {
+      if (!isOurs(info)) {
+        removeRunInfo(paths.runFile(service.name));
+        throw new UserstreamError(
+          ErrorCodes.STACK_START,
+          `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`,
+        );
+      }
+      return (await service.probe().catch(() => false)) ? { done: true, value: undefined } : { done: false, saw: 'no answer' };
+    },
+    {
+      deadline: Date.now() + timeoutMs,
+      pause: every(500),
+      fail: () => new UserstreamError(
         ErrorCodes.STACK_START,
         `${service.name} did not answer within ${timeoutMs / 1000} s (pid ${pid} still running); see ${paths.log(service.name)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+      ),
+    },
+  );
 }
 
 /**
