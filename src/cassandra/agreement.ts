@@ -143,10 +143,9 @@ export function majorityVersion(hosts: HostSchema[]): string | undefined {
 /**
  * Resolves once the nodes up agree on the schema. Past the deadline, when a
  * majority of the nodes agree, it resolves with a warning naming the nodes
- * behind (a node up can lag on the schema for minutes under load: CI's
- * cluster suite saw one; it pulls the change later, and writes at a quorum
- * go through the others); without a majority, a UserstreamError naming who
- * has which version.
+ * behind (a node whose push was lost has the change only at its next pull,
+ * and writes at a quorum go through the others meanwhile); without a
+ * majority, a UserstreamError naming who has which version.
  */
 export async function untilSchemaAgrees(client: cassandra.Client, wait: AgreementWait): Promise<string | undefined> {
   let last: Agreement = { agreed: false, waitedFor: [], saw: 'nothing yet' };

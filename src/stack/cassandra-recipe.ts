@@ -264,9 +264,9 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     // (60 s by default, to give the push time to arrive), and then again
     // every schema_pull_interval_ms (60 s). When the push is lost, the node
     // misses a new keyspace or table for a minute or more, refusing the
-    // statements and replica reads it coordinates or serves (seen in clean-
-    // clone runs of the cluster suite). A ring of a few nodes pulls within a
-    // second instead; a pull of a version already received is skipped.
+    // statements and replica reads it coordinates or serves. A ring of a few
+    // nodes pulls within a second instead; a pull of a version already
+    // received is skipped.
     '-Dcassandra.migration_delay_ms=1000',
     '-Dcassandra.schema_pull_interval_ms=10000',
     ...(opts.systemAuthRf ? [`-Dcassandra.system_auth.default_rf=${opts.systemAuthRf}`] : []),
