@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pipelineNames } from '../../src/engines/spark/names.ts';
-import { launchRetryMs } from '../../src/engines/spark/recovery.ts';
+import { pipelineNames } from '../../../src/engines/spark/names.ts';
+import { launchRetryMs } from '../../../src/engines/spark/recovery.ts';
 import {
   CORRUPT_COLUMN, LATENCY_OBSERVATION, LATENCY_QUANTILES, RECORD_DDL, parsedColumns, latencyMetrics, latencySamples, observedRow, rejectionReason, rowColumns, withWaitColumn, withoutWaitColumn,
-} from '../../src/engines/spark/query.ts';
-import { collectMetrics, range } from '../../src/spark-connect/plan.ts';
-import { RECORD_FIELDS } from '../../src/record/record.ts';
+} from '../../../src/engines/spark/query.ts';
+import { collectMetrics, range } from '../../../src/spark-connect/plan.ts';
+import { RECORD_FIELDS } from '../../../src/record/record.ts';
 
 const base = { topic: 'users_created', keyspace: 'spark_streams', table: 'created_users', dlqTopic: 'users_created.dlq', sparkCheckpointDir: '/data/ck' };
 
