@@ -10,7 +10,7 @@
 import { connectCassandra } from '../cassandra/session.ts';
 import { DEFAULT_ROWS_PER_REQUEST } from '../cassandra/writer.ts';
 import { loadConfig } from '../config/load.ts';
-import { engineServices } from '../engines/services.ts';
+import { engineServices, ingestServices } from '../engines/services.ts';
 import { ErrorCodes, UserstreamError, exitCode, withCode } from '../errors.ts';
 import { Bench, cleanUp, say } from './bench.ts';
 import { cassandraCeiling, producerCeiling, warmCassandra } from './ceilings.ts';
@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.cluster) return clusterMain(opts);
   const config = loadConfig({}, process.env);
   const startedAt = new Date().toISOString();
-  const services = engineServices(...opts.engines);
+  // The bench's producer ingests like `up` does: the registry too, when one is configured.
+  const services = [...engineServices(...opts.engines), ...ingestServices(config.schemaRegistryUrl)];
   say(`starting the stack: ${services.join(', ')}`);
   if ((await runCli(['stack', 'up', ...services])) !== 0) throw new UserstreamError(ErrorCodes.STACK_START, 'bench: the local stack did not start');
 

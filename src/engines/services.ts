@@ -14,3 +14,12 @@ export type EngineService = 'kafka' | 'cassandra' | 'spark';
 export function engineServices(...engines: EngineName[]): EngineService[] {
   return ['kafka', 'cassandra', ...(engines.includes('spark') ? (['spark'] as const) : [])];
 }
+
+/**
+ * What the ingest needs of the local stack besides Kafka: the Schema Registry
+ * when one is configured (the producer registers the record schema before it
+ * sends). `userstream up` and the bench's producer both ingest.
+ */
+export function ingestServices(schemaRegistryUrl: string | undefined): 'registry'[] {
+  return schemaRegistryUrl === undefined ? [] : ['registry'];
+}

@@ -14,7 +14,7 @@ import type { Config } from '../../config/options.ts';
 import { sparkMasterUiUrl } from '../../config/stack-addresses.ts';
 import { startDashboard } from '../../dashboard/run.ts';
 import { type EngineName, checkEngine, createEngine } from '../../engines/index.ts';
-import { engineServices } from '../../engines/services.ts';
+import { engineServices, ingestServices } from '../../engines/services.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { localStackClientConfig } from '../../stack/index.ts';
 import { configFrom, withOptions } from '../options.ts';
@@ -30,8 +30,8 @@ import { bringUp } from '../bring-up.ts';
 export const UP_DEFAULT_RATE = 2000;
 
 /** The services the main job needs: the engine's, and the registry and Airflow for its ingest. */
-function upServices(engine: EngineName, airflow: boolean, registry: boolean): string[] {
-  return [...engineServices(engine), ...(registry ? ['registry'] : []), ...(airflow ? ['airflow'] : [])];
+function upServices(engine: EngineName, airflow: boolean, schemaRegistryUrl: string | undefined): string[] {
+  return [...engineServices(engine), ...ingestServices(schemaRegistryUrl), ...(airflow ? ['airflow'] : [])];
 }
 
 /** The ingest, run as the Airflow DAG's task: trigger, wait, read the task log. */
@@ -83,7 +83,7 @@ export function upCommand(): Command {
       const config: Config = { ...base, ...localStackClientConfig(base), rate: base.rate ?? UP_DEFAULT_RATE };
       const started = performance.now();
 
-      await bringUp(config, upServices(engineName, viaAirflow, config.schemaRegistryUrl !== undefined), (line) => log.warn(line));
+      await bringUp(config, upServices(engineName, viaAirflow, config.schemaRegistryUrl), (line) => log.warn(line));
 
       if (config.secure) {
         log.info(`secure: Kafka over SASL_SSL (${config.kafkaSaslMechanism.toUpperCase()}) at ${config.kafkaBrokers.join(',')} as ${config.kafkaSaslUsername}; Cassandra as ${config.cassandraUsername}`);

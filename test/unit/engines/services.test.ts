@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ENGINES } from '../../../src/engines/index.ts';
-import { engineServices } from '../../../src/engines/services.ts';
+import { engineServices, ingestServices } from '../../../src/engines/services.ts';
 import { HEALTH_TARGETS } from '../../../src/health.ts';
 import { SERVICE_GROUPS, SERVICE_NAMES } from '../../../src/stack/index.ts';
 
@@ -24,4 +24,10 @@ test('every service an engine needs is something the stack starts and the dashbo
       assert.ok((HEALTH_TARGETS as readonly string[]).includes(s), `${s} is a health target`);
     }
   }
+});
+
+test('the ingest needs the Schema Registry when one is configured, nothing more otherwise; it is a stack service', () => {
+  assert.deepEqual(ingestServices('http://127.0.0.1:8085/apis/ccompat/v7'), ['registry']);
+  assert.deepEqual(ingestServices(undefined), []);
+  assert.ok((SERVICE_NAMES as readonly string[]).includes('registry'));
 });
