@@ -25,7 +25,8 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
 
   await killService(node, 'kafka-1');
   await killService(node, 'cassandra-1');
-  const engines = new Set<CliRun>();
+  // Each engine's run, by the config it streams into.
+  const engines = new Map<Config, CliRun>();
   try {
     // The broker is fenced once its session (9 s) ends: until then the
     // metadata may still list it.
@@ -39,11 +40,9 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
 
     const ingest = await runCli(['ingest', '--source', 'builtin', '--seed', 'first-down', '--count', String(N), '--topic', node.topic]);
     assert.equal(ingest.code, 0, ingest.stderr.slice(-3000));
-    const runs = new Map<Config, CliRun>();
-    for (const [engine, config] of [['node', node], ['spark', spark]] as const) runs.set(config, startCli(['stream', '--engine', engine, ...cliTarget(config)]));
-    for (const run of runs.values()) engines.add(run);
+    for (const [engine, config] of [['node', node], ['spark', spark]] as const) engines.set(config, startCli(['stream', '--engine', engine, ...cliTarget(config)]));
     const client = await cassandraFor(t, node);
-    for (const [config, run] of runs) {
+    for (const [config, run] of engines) {
       // A timeout says what the count last was and what the engine said, not only that it ran out.
       await waitFor(`${N} rows in ${config.keyspace}`, async () => {
         const rows = await countRows(client, config);
@@ -53,7 +52,7 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
       }, 300_000);
       assert.equal(await countRows(client, config), N);
     }
-    for (const engine of engines) {
+    for (const engine of engines.values()) {
       engine.child.kill('SIGINT');
       const stopped = await engine.done;
       assert.equal(stopped.code, 0, stopped.stderr.slice(-2000));
@@ -74,7 +73,7 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
     assert.ok(s.kafka.underReplicated.some((p) => p.topic === node.topic && !p.isr.includes(1)), `kafka-1's replicas of ${node.topic} shown under-replicated: ${JSON.stringify(s.kafka.underReplicated)}`);
     assert.deepEqual(s.cassandra.map((n) => [n.address.replace(/:\d+$/, ''), n.up]).sort(), [[ringAddress(1), false], [ringAddress(2), true], [ringAddress(3), true]]);
   } finally {
-    for (const engine of engines) if (engine.child.exitCode === null) engine.child.kill('SIGKILL');
+    for (const engine of engines.values()) if (engine.child.exitCode === null) engine.child.kill('SIGKILL');
     for (const name of ['kafka-1', 'cassandra-1']) {
       const up = await runCli(['stack', 'up', name]);
       assert.equal(up.code, 0, up.stderr);
