@@ -13,6 +13,27 @@ import type { Config } from './options.ts';
 /** The address every service of the local stack listens on (node i of a ring: ringAddress(i)). */
 export const LOOPBACK = '127.0.0.1';
 
+/** Every address of the machine: what a service in a container listens on. */
+export const ANY_ADDRESS = '0.0.0.0';
+
+/**
+ * Where one service of the stack listens, and the name it gives others:
+ * as a local process, the loopback address for both; in a container
+ * (--stack-host), every address of the container, and the name the
+ * container network knows it by (the compose service name).
+ */
+export function serviceHost(config: Pick<Config, 'stackHost'>): { bind: string; advertised: string } {
+  return config.stackHost ? { bind: ANY_ADDRESS, advertised: config.stackHost } : { bind: LOOPBACK, advertised: LOOPBACK };
+}
+
+/**
+ * How a service of the stack reaches another one (`name`: kafka,
+ * zookeeper, postgres, ...): as local processes at the loopback address; on
+ * a container network by its name, which the compose file gives each
+ * service.
+ */
+export const peerHost = (config: Pick<Config, 'stackHost'>, name: string) => (config.stackHost ? name : LOOPBACK);
+
 /** `http://host:port`, an IPv6 host in brackets. */
 export const httpBase = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 

@@ -35,6 +35,11 @@ export interface CassandraConfigOptions {
   storagePort: number;
   /** Also used as rpc_address (and as the only seed, alone). */
   listenAddress: string;
+  /**
+   * In a container: the CQL port binds every address (rpc_address 0.0.0.0),
+   * and drivers are told `listenAddress` (its name on the container network).
+   */
+  cqlOnEveryAddress?: boolean;
   clusterName: string;
   authenticator?: 'AllowAllAuthenticator' | 'PasswordAuthenticator';
   /** As one node of a ring: every node's address (all are seeds) and this node's token. */
@@ -77,7 +82,7 @@ export function cassandraConfigYaml(opts: CassandraConfigOptions): string {
     // from the others), so they start together, and a restarted one rejoins at once.
     ...(opts.ring ? [`initial_token: ${q(opts.ring.initialToken)}`, 'auto_bootstrap: false'] : []),
     `listen_address: ${opts.listenAddress}`,
-    `rpc_address: ${opts.listenAddress}`,
+    ...(opts.cqlOnEveryAddress ? ['rpc_address: 0.0.0.0', `broadcast_rpc_address: ${opts.listenAddress}`] : [`rpc_address: ${opts.listenAddress}`]),
     `storage_port: ${opts.storagePort}`,
     'start_native_transport: true',
     `native_transport_port: ${opts.cqlPort}`,

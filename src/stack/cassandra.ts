@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK as HOST, cassandraNodeAddress, cassandraStackHosts, ringAddress } from '../config/stack-addresses.ts';
+import { LOOPBACK as HOST, cassandraNodeAddress, cassandraStackHosts, ringAddress, serviceHost } from '../config/stack-addresses.ts';
 import { cassandraAnswers, createCassandraClient, isAuthenticationError, type CassandraConfig } from '../cassandra/session.ts';
 import { type Check, WaitFailed, every, until } from '../retry.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { untilRingReady } from './cassandra-ring.ts';
 import { APP_USER, assertPlainSecret, stackSecrets } from './secrets.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 
-export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraPort' | 'cassandraStoragePort' | 'cassandraHeapMb' | 'cassandraDc' | 'secure' | 'stackHome'> &
+export type CassandraStackConfig = Pick<Config, 'cassandraVersion' | 'cassandraPort' | 'cassandraStoragePort' | 'cassandraHeapMb' | 'cassandraDc' | 'secure' | 'stackHome' | 'stackHost'> &
   Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>;
 
 /** A node's JMX port (nodetool), on 127.0.0.1: 7100, 7200, … as Cassandra's ccm numbers them. */
@@ -42,7 +42,8 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
     yaml: join(ctx.dirs.conf, 'cassandra.yaml'),
     logback: join(ctx.dirs.conf, 'logback.xml'),
   });
-  const address = node ? ringAddress(node.index) : HOST;
+  // Alone in a container, the node gossips and is known to drivers by its name on the container network.
+  const address = node ? ringAddress(node.index) : serviceHost(config).advertised;
   const seeds = node ? Array.from({ length: node.count }, (_, i) => ringAddress(i + 1)) : undefined;
   // Several nodes share the machine: a smaller heap each (docs/cluster.md); 512 MB is ccm's.
   const heapMb = node ? Math.min(config.cassandraHeapMb, 1024) : config.cassandraHeapMb;
@@ -66,6 +67,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
         f.yaml,
         cassandraConfigYaml({
           dataDir: ctx.dirs.data, cqlPort: config.cassandraPort, storagePort: config.cassandraStoragePort, listenAddress: address, clusterName: 'userstream',
+          ...(config.stackHost && !node ? { cqlOnEveryAddress: true } : {}),
           authenticator: config.secure ? 'PasswordAuthenticator' : 'AllowAllAuthenticator',
           ...(node && seeds ? { ring: { seeds, initialToken: ringTokens(node.count)[node.index - 1]! } } : {}),
         }),

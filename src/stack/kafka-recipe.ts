@@ -36,8 +36,12 @@ export interface KafkaServerOptions {
   port: number;
   /** Controller listener port. */
   controllerPort: number;
-  /** Address both listeners bind to and advertise. */
+  /** Address the listeners advertise (and bind to, unless `bind` is given). */
   host: string;
+  /** Address the listeners bind to (in a container: every address). Default: `host`. */
+  bind?: string;
+  /** A listener for clients outside a container network: its port and the address they reach it at (a published port). */
+  external?: ExternalListener;
   /** Default partition count of auto-created topics. */
   partitions: number;
   /** A SASL_SSL listener for clients too (the secure profile). */
@@ -73,20 +77,31 @@ export interface SecureListener {
 /** SCRAM mechanisms the secure listener accepts; credentials are stored per mechanism. */
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256'] as const;
 
+/** A listener named HOST for clients outside the container network: it binds `port` and advertises `advertised` (host:port). */
+export interface ExternalListener {
+  port: number;
+  advertised: string;
+}
+
 /**
  * The client listeners: PLAINTEXT (the broker's own, and the default for
- * clients), and with `secure` a SASL_SSL listener named SECURE where
- * clients log in with SCRAM over TLS. The brokers' own traffic stays on
- * PLAINTEXT, bound to the loopback address like everything here.
+ * clients), with `secure` a SASL_SSL listener named SECURE where clients
+ * log in with SCRAM over TLS, and with `external` a PLAINTEXT listener named
+ * HOST for clients outside a container network. The brokers' own traffic
+ * stays on PLAINTEXT. Each binds `bind` and advertises `host`: locally both
+ * are the loopback address; in a container, every address and the name the
+ * container network knows the broker by.
  */
-function listenerSettings(o: { host: string; port: number; secure?: SecureListener }, internal: string[]): string[] {
-  const plain = `PLAINTEXT://${o.host}:${o.port}`;
-  const secure = o.secure ? [`SECURE://${o.host}:${o.secure.port}`] : [];
+function listenerSettings(o: { host: string; bind?: string; port: number; secure?: SecureListener; external?: ExternalListener }, internal: string[]): string[] {
+  const bind = o.bind ?? o.host;
+  const named = (name: string, host: string, port: number) => `${name}://${host}:${port}`;
+  const listen = [named('PLAINTEXT', bind, o.port), ...internal, ...(o.secure ? [named('SECURE', bind, o.secure.port)] : []), ...(o.external ? [named('HOST', bind, o.external.port)] : [])];
+  const advertised = [named('PLAINTEXT', o.host, o.port), ...(o.secure ? [named('SECURE', o.host, o.secure.port)] : []), ...(o.external ? [`HOST://${o.external.advertised}`] : [])];
   const names = internal.map((l) => l.split(':')[0]!);
-  const map = ['PLAINTEXT:PLAINTEXT', ...names.map((n) => `${n}:PLAINTEXT`), ...(o.secure ? ['SECURE:SASL_SSL'] : [])];
+  const map = ['PLAINTEXT:PLAINTEXT', ...names.map((n) => `${n}:PLAINTEXT`), ...(o.secure ? ['SECURE:SASL_SSL'] : []), ...(o.external ? ['HOST:PLAINTEXT'] : [])];
   const lines = [
-    `listeners=${[plain, ...internal, ...secure].join(',')}`,
-    `advertised.listeners=${[plain, ...secure].join(',')}`,
+    `listeners=${listen.join(',')}`,
+    `advertised.listeners=${advertised.join(',')}`,
     `listener.security.protocol.map=${map.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
   ];
@@ -118,7 +133,7 @@ export function kafkaServerProperties(o: KafkaServerOptions): string {
     'process.roles=broker,controller',
     `node.id=${o.nodeId}`,
     `controller.quorum.voters=${voters.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',')}`,
-    ...listenerSettings(o, [`CONTROLLER://${o.host}:${o.controllerPort}`]),
+    ...listenerSettings(o, [`CONTROLLER://${o.bind ?? o.host}:${o.controllerPort}`]),
     'controller.listener.names=CONTROLLER',
     ...brokerSettings(o, r),
     `share.coordinator.state.topic.replication.factor=${r.factor}`,
@@ -170,6 +185,8 @@ export interface KafkaZookeeperModeOptions {
   logDir: string;
   port: number;
   host: string;
+  bind?: string;
+  external?: ExternalListener;
   partitions: number;
   /** ZooKeeper connection string, host:port. */
   zookeeperConnect: string;

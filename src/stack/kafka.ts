@@ -7,9 +7,9 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
 import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
-import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodePorts } from '../config/stack-addresses.ts';
+import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodePorts, peerHost, serviceHost } from '../config/stack-addresses.ts';
 import {
-  KAFKA_MAIN_CLASS, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
+  KAFKA_MAIN_CLASS, type KafkaServerOptions, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
   kafkaZookeeperModeProperties, randomClusterId,
 } from './kafka-recipe.ts';
 import { APP_USER, ensureBrokerCertificate, secretFiles, secureClientSettings, stackSecrets, writeClientEnv } from './secrets.ts';
@@ -22,7 +22,7 @@ const run = promisify(execFile);
 export type KafkaStackConfig = Pick<
   Config,
   | 'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
-  | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort'
+  | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort' | 'stackHost' | 'kafkaHostAddress' | 'kafkaHostPort'
 > & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>;
 
 /** A node of a local cluster: its id (1..count) among `count`. */
@@ -74,7 +74,11 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
     classpath: 'kafka',
     excludes: node ? ['kafka'] : CLUSTER_NAMES('kafka'),
     artifacts: kafkaArtifacts(mode.version),
-    ports: [...mode.ports, ...(config.secure ? [{ port: ports.securePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : [])],
+    ports: [
+      ...mode.ports,
+      ...(config.secure ? [{ port: ports.securePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : []),
+      ...(node || !config.kafkaHostAddress ? [] : [{ port: config.kafkaHostPort, what: 'Kafka clients outside the container network', flag: '--kafka-host-port' }]),
+    ],
     startTimeoutMs: 120_000,
     async prepare(ctx) {
       const f = mode.files(ctx);
@@ -143,6 +147,18 @@ async function provisionSecureKafka(config: KafkaStackConfig, ctx: PrepareContex
 }
 
 /**
+ * Where the single broker listens and what it advertises: the loopback
+ * address as a local process; in a container, every address, its name on
+ * the container network, and with --kafka-host-address a second listener
+ * for clients outside it (the host, through a published port).
+ */
+function placement(config: KafkaStackConfig): Pick<KafkaServerOptions, 'host' | 'bind' | 'external'> {
+  const { bind, advertised } = serviceHost(config);
+  const external = config.stackHost && config.kafkaHostAddress ? { external: { port: config.kafkaHostPort, advertised: config.kafkaHostAddress } } : {};
+  return { host: advertised, bind, ...external };
+}
+
+/**
  * Apache Kafka in KRaft mode: one process that is both broker and
  * controller; as node `node.id` of a cluster, one of `node.count` voters of
  * one quorum, all formatted with the one cluster id the stack keeps.
@@ -159,7 +175,7 @@ function kraftMode(config: KafkaStackConfig, node?: ClusterNode): ModeSpec {
     files: (ctx) => ({ properties: join(ctx.dirs.conf, 'server.properties'), log4j: join(ctx.dirs.conf, 'log4j2.properties'), logDir: join(ctx.dirs.data, 'kraft') }),
     properties: (logDir, secure) =>
       kafkaServerProperties({
-        nodeId: node?.id ?? 1, logDir, port: own.port, controllerPort: own.controllerPort, host: HOST, partitions: config.partitions, ...(secure ? { secure } : {}),
+        nodeId: node?.id ?? 1, logDir, port: own.port, controllerPort: own.controllerPort, ...(node ? { host: HOST } : placement(config)), partitions: config.partitions, ...(secure ? { secure } : {}),
         ...(voters && node ? { voters, replication: clusterReplication(node.count) } : {}),
       }),
     async beforeStart(ctx, f) {
@@ -221,19 +237,19 @@ function zookeeperMode(config: KafkaStackConfig): ModeSpec {
     }),
     properties: (logDir, secure) =>
       kafkaZookeeperModeProperties({
-        brokerId: 1, logDir, port: config.kafkaPort, host: HOST, partitions: config.partitions, zookeeperConnect: `${HOST}:${config.zookeeperPort}`, ...(secure ? { secure } : {}),
+        brokerId: 1, logDir, port: config.kafkaPort, ...placement(config), partitions: config.partitions, zookeeperConnect: `${peerHost(config, 'zookeeper')}:${config.zookeeperPort}`, ...(secure ? { secure } : {}),
       }),
     async beforeStart(ctx) {
       // A broker that was killed stays registered until its ZooKeeper session
       // expires (18 s), and a new one with its id would exit at once: wait.
       await until(
         'the previous broker\'s ZooKeeper session to expire',
-        async () => (brokerStillRegistered(await fourLetterWord(HOST, config.zookeeperPort, 'dump'), 1) ? { done: false, saw: 'broker 1 still registered' } : { done: true, value: undefined }),
+        async () => (brokerStillRegistered(await fourLetterWord(peerHost(config, 'zookeeper'), config.zookeeperPort, 'dump'), 1) ? { done: false, saw: 'broker 1 still registered' } : { done: true, value: undefined }),
         {
           deadline: Date.now() + 30_000,
           pause: every(1000),
           onWait: () => ctx.reporter('waiting for the previous broker\'s ZooKeeper session to expire'),
-          fail: () => new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${HOST}:${config.zookeeperPort} after 30 s; is another broker using it?`),
+          fail: () => new UserstreamError(ErrorCodes.STACK_START, `broker 1 is still registered in ZooKeeper at ${peerHost(config, 'zookeeper')}:${config.zookeeperPort} after 30 s; is another broker using it?`),
         },
       );
     },

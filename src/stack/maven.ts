@@ -21,6 +21,12 @@ export interface DownloadProgress {
   bytes: number;
 }
 
+/** Whether `dir/lib` holds the classpath of exactly these artifacts: its marker holds the list, so a changed list resolves again. */
+export function classpathResolved(dir: string, artifacts: string[]): boolean {
+  const marker = join(dir, '.resolved');
+  return existsSync(marker) && readFileSync(marker, 'utf8') === artifacts.join('\n');
+}
+
 /**
  * Resolves artifacts and their runtime dependencies from Maven Central into
  * `dir/lib`, once: a later call with the marker present downloads nothing.
@@ -29,9 +35,8 @@ export interface DownloadProgress {
 export async function resolveClasspath(options: ResolveOptions): Promise<string> {
   const lib = join(options.dir, 'lib');
   const marker = join(options.dir, '.resolved');
-  // The marker holds the artifact list: a changed list resolves again.
   const wanted = options.artifacts.join('\n');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return lib;
+  if (classpathResolved(options.dir, options.artifacts)) return lib;
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(options.dir, { recursive: true });
   writeFileSync(join(options.dir, 'pom.xml'), pom(options.artifacts));

@@ -1,13 +1,13 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
 import { findJava, findJavaAtLeast } from './java.ts';
-import { classpathSize, progressBar, resolveClasspath } from './maven.ts';
+import { classpathResolved, classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
   isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo, type RunInfo,
 } from './process.ts';
-import type { PrepareContext, ServiceDefinition, ServiceDirs } from './service.ts';
+import type { PrepareContext, ServiceCommand, ServiceDefinition, ServiceDirs } from './service.ts';
 import { claimStart } from './start-claim.ts';
 
 export interface StackReporter {
@@ -164,38 +164,7 @@ async function startOrReuse(service: ServiceDefinition, paths: StackPaths, optio
       );
     }
   }
-  const java = service.noJava
-    ? undefined
-    : service.javaMin
-      ? await findJavaAtLeast(service.javaMin, service.javaHome, options.javaHome)
-      : await findJava(options.javaHome);
-  let classpath = libDir(service, paths);
-  if (service.artifacts.length > 0) {
-    reporter.update(service.name, 'resolving artifacts from Maven Central');
-    classpath = await resolveClasspath({
-      dir: join(classpath, '..'),
-      artifacts: service.artifacts,
-      repo: paths.mavenRepo,
-      onProgress: ({ jars, total, bytes }) =>
-        reporter.update(
-          service.name,
-          total === undefined
-            ? `downloading from Maven Central: ${jars} jars, ${(bytes / 1e6).toFixed(1)} MB`
-            : `downloading from Maven Central ${progressBar(jars, total)} jars, ${(bytes / 1e6).toFixed(1)} MB`,
-        ),
-    });
-  }
-  const ctx = context(service, paths, classpath, java, reporter);
-  if (service.artifacts.length > 0) {
-    const size = classpathSize(classpath);
-    reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
-  } else {
-    reporter.update(service.name, 'preparing');
-  }
-  await service.prepare(ctx);
-  const cmd = service.command
-    ? service.command(ctx)
-    : { bin: java!.bin, args: [ctx.marker, ...service.javaArgs!(ctx)], marker: ctx.marker };
+  const { ctx, cmd } = await prepareRun(service, paths, options);
   const pid = startDetached(cmd.bin, cmd.args, {
     logFile: ctx.dirs.log,
     cwd: ctx.dirs.data,
@@ -211,6 +180,67 @@ async function startOrReuse(service: ServiceDefinition, paths: StackPaths, optio
   await service.afterStart?.(ctx);
   reporter.done(service.name, `running (pid ${pid}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return 'started';
+}
+
+/** What starting a service runs: its prepared folders and files, and its command. */
+export interface PreparedRun {
+  ctx: PrepareContext;
+  cmd: ServiceCommand;
+}
+
+/**
+ * Everything before a service's process starts: the JDK found, the
+ * classpath resolved (downloaded once), the service prepared (its config
+ * files written, storage formatted). Both ways of running a service use it:
+ * detached, by `up`, and in the foreground, as a container's one process.
+ */
+export async function prepareRun(service: ServiceDefinition, paths: StackPaths, options: Pick<UpOptions, 'javaHome' | 'reporter'>): Promise<PreparedRun> {
+  const { reporter } = options;
+  const java = service.noJava
+    ? undefined
+    : service.javaMin
+      ? await findJavaAtLeast(service.javaMin, service.javaHome, options.javaHome)
+      : await findJava(options.javaHome);
+  const classpath = await fetchClasspath(service, paths, reporter);
+  const ctx = context(service, paths, classpath, java, reporter);
+  if (service.artifacts.length > 0) {
+    const size = classpathSize(classpath);
+    reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
+  } else {
+    reporter.update(service.name, 'preparing');
+  }
+  await service.prepare(ctx);
+  const cmd = service.command
+    ? service.command(ctx)
+    : { bin: java!.bin, args: [ctx.marker, ...service.javaArgs!(ctx)], marker: ctx.marker };
+  return { ctx, cmd };
+}
+
+/**
+ * The service's classpath, resolved from Maven Central once into
+ * cache/<classpath>-<version>/lib (a service without artifacts: that
+ * folder, unresolved). A container image runs this when it is built, so
+ * the container finds it resolved and downloads nothing.
+ */
+export async function fetchClasspath(service: ServiceDefinition, paths: StackPaths, reporter: StackReporter): Promise<string> {
+  const classpath = libDir(service, paths);
+  if (service.artifacts.length > 0) {
+    if (classpathResolved(dirname(classpath), service.artifacts)) return classpath;
+    reporter.update(service.name, 'resolving artifacts from Maven Central');
+    return resolveClasspath({
+      dir: join(classpath, '..'),
+      artifacts: service.artifacts,
+      repo: paths.mavenRepo,
+      onProgress: ({ jars, total, bytes }) =>
+        reporter.update(
+          service.name,
+          total === undefined
+            ? `downloading from Maven Central: ${jars} jars, ${(bytes / 1e6).toFixed(1)} MB`
+            : `downloading from Maven Central ${progressBar(jars, total)} jars, ${(bytes / 1e6).toFixed(1)} MB`,
+        ),
+    });
+  }
+  return classpath;
 }
 
 /** Where a service's classpath is resolved: cache/<classpath>-<version>/lib. */

@@ -9,13 +9,17 @@ export function apiCommand(): Command {
     .description('serve the built-in randomuser-compatible source over HTTP (GET /api/?results=N&seed=S&page=P&nat=gb,fr)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8000')
+    .option('--public-url <url>', "origin of the picture URLs in the answers, as clients reach this server (in a container: the published address); default: http://<host>:<port>")
     .option('--verbose', 'print stack traces of errors')
-    .action(async (opts: { host: string; port: string }) => {
+    .action(async (opts: { host: string; port: string; publicUrl?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserstreamError(ErrorCodes.CONFIG, `invalid --port ${JSON.stringify(opts.port)}: expected 0-65535`);
       }
-      const base = httpBase(opts.host, port);
+      if (opts.publicUrl !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(opts.publicUrl)) {
+        throw new UserstreamError(ErrorCodes.CONFIG, `invalid --public-url ${JSON.stringify(opts.publicUrl)}: expected http(s)://host[:port]`);
+      }
+      const base = opts.publicUrl?.replace(/\/$/, '') ?? httpBase(opts.host, port);
       // Loaded on use: fastify is only needed by this command.
       const { createApiServer } = await import('../../source/server.ts');
       const server = createApiServer({ baseUrl: base });

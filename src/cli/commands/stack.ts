@@ -1,11 +1,14 @@
-import { createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
+import { cpSync, createReadStream, existsSync, readFileSync, statSync, watchFile } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { kafkaSecureStackBroker } from '../../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
 import { INSTANCE_NAME, SERVICE_GROUPS, SERVICE_NAMES, stackServices } from '../../stack/index.ts';
 import { stackPaths } from '../../stack/paths.ts';
 import { secretFiles } from '../../stack/secrets.ts';
-import { flavour, stackDown, stackStatus } from '../../stack/supervisor.ts';
+import type { Config } from '../../config/options.ts';
+import type { ServiceDefinition } from '../../stack/service.ts';
+import { fetchClasspath, flavour, stackDown, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { bringUp } from '../bring-up.ts';
 import { createReporter } from '../reporter.ts';
@@ -93,7 +96,52 @@ export function stackCommand(): Command {
       if (opts.follow) await new Promise(() => {});
     });
 
+  withOptions(stack.command('run').argument('<service>', `one of ${SERVICE_NAMES.join(', ')}`), ['stack', 'general'])
+    .description("run one service in the foreground, as a container's process: prepared as `up` prepares it, its output on ours, stopped by SIGTERM; set --stack-host to its name on the container network")
+    .action(async (name: string, _opts, command: Command) => {
+      const { config } = configFrom(command);
+      const service = oneService(config, name);
+      const { runInForeground } = await import('../../stack/foreground.ts');
+      process.exitCode = await runInForeground(service, stackPaths(config.stackHome), { javaHome: config.javaHome, reporter: createReporter() });
+    });
+
+  withOptions(stack.command('fetch').argument('<services...>', 'the services whose classpaths to download'), ['stack', 'general'])
+    .description('download the services\' classpaths from Maven Central into <stack-home>/cache without starting anything (a container image is built with it)')
+    .option('--into <dir>', 'also copy each classpath folder to <dir>/cache/, without Maven\'s repository (what an image keeps)')
+    .action(async (names: string[], opts: { into?: string }, command: Command) => {
+      const { config } = configFrom(command);
+      const paths = stackPaths(config.stackHome);
+      const reporter = createReporter();
+      try {
+        for (const name of names) {
+          const service = oneService(config, name);
+          const lib = await fetchClasspath(service, paths, reporter);
+          reporter.done(service.name, `classpath in ${dirname(lib)}`);
+          if (opts.into) cpSync(dirname(lib), join(opts.into, 'cache', basename(dirname(lib))), { recursive: true });
+        }
+      } finally {
+        reporter.close();
+      }
+    });
+
+  withOptions(stack.command('probe').argument('<service>', `one of ${SERVICE_NAMES.join(', ')}`), ['stack', 'general'])
+    .description("exit 0 when the service answers as `up` checks it (a container's health check), else 1")
+    .action(async (name: string, _opts, command: Command) => {
+      const { config } = configFrom(command);
+      const service = oneService(config, name);
+      const answers = await service.probe().catch(() => false);
+      process.stdout.write(`${service.name}: ${answers ? 'answers' : 'does not answer'}\n`);
+      process.exitCode = answers ? 0 : 1;
+    });
+
   return stack;
+}
+
+/** The one service a name means (not a group). */
+function oneService(config: Config, name: string): ServiceDefinition {
+  const [service, ...more] = stackServices(config, checkNames([name]), { withDependencies: false });
+  if (!service || more.length > 0) throw new UserstreamError(ErrorCodes.USAGE, `${name} names ${more.length + 1} services; name one of them`);
+  return service;
 }
 
 function follow(file: string, from: number): void {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from '../../../src/config/load.ts';
+import { peerHost, serviceHost } from '../../../src/config/stack-addresses.ts';
+import { cassandraConfigYaml } from '../../../src/stack/cassandra-recipe.ts';
+import { kafkaServerProperties, kafkaZookeeperModeProperties } from '../../../src/stack/kafka-recipe.ts';
+import { kafkaServices } from '../../../src/stack/kafka.ts';
+
+const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key}=`) || l.startsWith(`${key}:`));
+
+test('as local processes the services listen on loopback; in a container (--stack-host) on every address, known by its name', () => {
+  assert.deepEqual(serviceHost(loadConfig({}, {})), { bind: '127.0.0.1', advertised: '127.0.0.1' });
+  assert.deepEqual(serviceHost(loadConfig({}, { USERSTREAM_STACK_HOST: 'kafka' })), { bind: '0.0.0.0', advertised: 'kafka' });
+  assert.equal(peerHost(loadConfig({}, {}), 'zookeeper'), '127.0.0.1');
+  assert.equal(peerHost(loadConfig({}, { USERSTREAM_STACK_HOST: 'kafka' }), 'zookeeper'), 'zookeeper', 'another container is reached by its compose name');
+  assert.throws(() => loadConfig({}, { USERSTREAM_STACK_HOST: 'not a name' }), /USERSTREAM_STACK_HOST "not a name": expected a host name/);
+});
+
+test('a broker in a container binds every address, advertises its name, and a HOST listener for the published port', () => {
+  const props = kafkaServerProperties({
+    nodeId: 1, logDir: '/d', port: 29092, controllerPort: 9093, host: 'kafka', bind: '0.0.0.0', partitions: 3, external: { port: 9092, advertised: '127.0.0.1:9092' },
+  });
+  assert.equal(line(props, 'listeners'), 'listeners=PLAINTEXT://0.0.0.0:29092,CONTROLLER://0.0.0.0:9093,HOST://0.0.0.0:9092');
+  assert.equal(line(props, 'advertised.listeners'), 'advertised.listeners=PLAINTEXT://kafka:29092,HOST://127.0.0.1:9092');
+  assert.equal(line(props, 'listener.security.protocol.map'), 'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT');
+  assert.equal(line(props, 'controller.quorum.voters'), 'controller.quorum.voters=1@kafka:9093', 'the quorum by name, not the bind address');
+  assert.equal(line(props, 'inter.broker.listener.name'), 'inter.broker.listener.name=PLAINTEXT');
+  // As a local process: one address for all, no HOST listener.
+  const local = kafkaServerProperties({ nodeId: 1, logDir: '/d', port: 9092, controllerPort: 9093, host: '127.0.0.1', partitions: 3 });
+  assert.equal(line(local, 'listeners'), 'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093');
+  assert.equal(line(local, 'advertised.listeners'), 'advertised.listeners=PLAINTEXT://127.0.0.1:9092');
+  const zk = kafkaZookeeperModeProperties({ brokerId: 1, logDir: '/d', port: 29092, host: 'kafka', bind: '0.0.0.0', partitions: 3, zookeeperConnect: 'zookeeper:2181' });
+  assert.equal(line(zk, 'listeners'), 'listeners=PLAINTEXT://0.0.0.0:29092');
+  assert.equal(line(zk, 'advertised.listeners'), 'advertised.listeners=PLAINTEXT://kafka:29092');
+});
+
+test('the broker service in a container checks the HOST listener\'s port too, only when it has one', () => {
+  const ports = (env: NodeJS.ProcessEnv) => kafkaServices(loadConfig({}, env))[0]!.ports.map((p) => p.port);
+  assert.deepEqual(ports({}), [9092, 9093]);
+  assert.deepEqual(ports({ USERSTREAM_STACK_HOST: 'kafka', USERSTREAM_KAFKA_PORT: '29092' }), [29092, 9093]);
+  assert.deepEqual(ports({ USERSTREAM_STACK_HOST: 'kafka', USERSTREAM_KAFKA_PORT: '29092', USERSTREAM_KAFKA_HOST_ADDRESS: '127.0.0.1:9092', USERSTREAM_KAFKA_HOST_PORT: '9092' }), [29092, 9093, 9092]);
+});
+
+test('Cassandra in a container: CQL on every address, drivers and gossip told its name', () => {
+  const yaml = cassandraConfigYaml({ dataDir: '/d', cqlPort: 9042, storagePort: 7000, listenAddress: 'cassandra', clusterName: 'u', cqlOnEveryAddress: true });
+  assert.equal(line(yaml, 'listen_address'), 'listen_address: cassandra');
+  assert.equal(line(yaml, 'rpc_address'), 'rpc_address: 0.0.0.0');
+  assert.equal(line(yaml, 'broadcast_rpc_address'), 'broadcast_rpc_address: cassandra');
+  const local = cassandraConfigYaml({ dataDir: '/d', cqlPort: 9042, storagePort: 7000, listenAddress: '127.0.0.1', clusterName: 'u' });
+  assert.equal(line(local, 'rpc_address'), 'rpc_address: 127.0.0.1');
+  assert.equal(line(local, 'broadcast_rpc_address'), undefined);
+});
