@@ -1,68 +1,128 @@
-# syntax=docker/dockerfile:1
+# userstream's images, from one file and one Debian base (BASE_IMAGE):
 #
-# userstream's images, from one file:
-#   app (the default target): the userstream CLI on Node 24 LTS, non-root;
-#     the compose file runs the stream engine and the built-in source with it.
-#   airflow: Apache Airflow with userstream and Node inside, so the
-#     user_automation DAG's task can run `userstream ingest`.
-# The TypeScript runs as is (Node strips the types): there is no compile step,
-# only the Spark Connect client code, generated from the .proto files inside
-# the spark-connect jar on Maven Central.
+#   app        the userstream CLI on Node 24: the stream engine, the dashboard,
+#              the built-in source and the ingest run with it
+#   kafka      Apache Kafka, and
+#   cassandra  Apache Cassandra, each run by `userstream stack run <service>`:
+#              the same service definition as the local stack, configured by
+#              the environment (USERSTREAM_*), not by a second copy of its
+#              config files
+#
+# Every artifact comes from the registries the local stack uses, at the
+# versions it pins: the service classpaths from Maven Central (resolved by the
+# stack's own code, `userstream stack fetch`), Node 24 and the npm packages
+# from the npm registry (the `node` package, as `npm start` gets it), Java and
+# tini from Debian. Nothing is downloaded when a container starts.
+#
+# Behind a TLS-inspecting proxy the build needs its CA: pass a PEM bundle as
+# the build secret `extra_ca` (compose.yaml does, from EXTRA_CA_CERTS). It is
+# trusted in the build stage only; no image that runs keeps it.
 
-ARG NODE_VERSION=24.21.0
+ARG BASE_IMAGE=debian:bookworm-slim
 ARG AIRFLOW_VERSION=3.3.2
 
-# ---- build: npm dependencies and the generated Spark Connect code ----------
-FROM node:${NODE_VERSION}-bookworm-slim AS build
-# Java and Maven fetch the spark-connect jar whose protos are compiled; they
-# stay in this stage. Not pinned: Debian's security updates replace the
-# exact versions, and nothing built here ships except generated code.
+# ---- base: tini as PID 1 and the user every image runs as -------------------
+FROM ${BASE_IMAGE} AS base
+# Not pinned: Debian's security updates replace exact versions.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven ca-certificates \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 1000 --user-group --no-create-home --home-dir /var/lib/userstream --shell /usr/sbin/nologin userstream \
+ && mkdir -p /var/lib/userstream/data /var/lib/userstream/conf /var/lib/userstream/logs /var/lib/userstream/run \
+ && chown -R 1000:1000 /var/lib/userstream
+
+# ---- java: the JRE the JVM services run on ----------------------------------
+FROM base AS java
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
  && rm -rf /var/lib/apt/lists/*
+
+# ---- build: npm packages, the Spark Connect code, the service classpaths ----
+FROM java AS build
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates openjdk-17-jdk-headless maven nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+# The extra CAs, one file each (update-ca-certificates and Java's keystore
+# take one certificate per file), also for Node (NODE_EXTRA_CA_CERTS).
+RUN --mount=type=secret,id=extra_ca \
+    if [ -s /run/secrets/extra_ca ]; then \
+      awk '/BEGIN CERTIFICATE/{n++} n{print > ("/usr/local/share/ca-certificates/extra-" n ".crt")}' /run/secrets/extra_ca \
+      && update-ca-certificates; \
+    fi
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    USERSTREAM_STACK_HOME=/stack
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Debian's npm installs the lockfile, Node 24 (the `node` package) included.
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/gen-spark-connect.ts scripts/
 COPY bin bin
 COPY src src
-RUN --mount=type=cache,target=/root/.m2 \
-    USERSTREAM_STACK_HOME=/tmp/stack node scripts/gen-spark-connect.ts \
- && rm -rf /tmp/stack
-# Runtime dependencies only; the image's own Node runs the CLI, so the
-# npm `node` package (the Node 24 that `npm start` uses elsewhere) goes too.
-RUN npm prune --omit=dev --no-audit --no-fund \
- && rm -rf node_modules/node node_modules/.bin/node
+# Maven's repository is a build cache: a rebuild after a code change resolves
+# the classpaths again without downloading them again.
+RUN --mount=type=cache,target=/stack/cache/m2 \
+    node_modules/node/bin/node scripts/gen-spark-connect.ts \
+ && node_modules/node/bin/node bin/userstream.js stack fetch kafka --into /out/kafka \
+ && node_modules/node/bin/node bin/userstream.js stack fetch cassandra --into /out/cassandra
+# What the images run, in /opt/userstream: the runtime packages only (Node
+# itself goes to /usr/local/bin), the CLI and the code.
+RUN cp node_modules/node/bin/node /usr/local/bin/node \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/node node_modules/.bin/node \
+ && mkdir /opt/userstream \
+ && cp -r package.json node_modules bin src /opt/userstream/
 
-# ---- airflow: the Airflow image, plus Node and userstream for the DAG's task --
+# ---- app: the userstream CLI --------------------------------------------------
+FROM base AS app
+LABEL org.opencontainers.image.title="userstream" \
+      org.opencontainers.image.description="randomuser API -> Kafka -> stream engine -> Cassandra, in TypeScript" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
+COPY --from=build /opt/userstream /opt/userstream
+ENV NODE_ENV=production \
+    USERSTREAM_LOG_FORMAT=json \
+    USERSTREAM_STACK_HOME=/var/lib/userstream
+WORKDIR /var/lib/userstream
+# The code is root's and read-only; the process runs as uid 1000.
+USER 1000:1000
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/opt/userstream/bin/userstream.js"]
+CMD ["--help"]
+
+# ---- service: a JVM service of the stack, run by its definition ---------------
+FROM java AS service
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
+COPY --from=build /opt/userstream /opt/userstream
+ENV USERSTREAM_LOG_FORMAT=json \
+    USERSTREAM_STACK_HOME=/var/lib/userstream
+WORKDIR /var/lib/userstream
+USER 1000:1000
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/opt/userstream/bin/userstream.js"]
+
+FROM service AS kafka
+COPY --from=build --chown=1000:1000 /out/kafka/ /var/lib/userstream/
+HEALTHCHECK --interval=5s --timeout=10s --start-period=120s --retries=3 \
+  CMD ["node", "/opt/userstream/bin/userstream.js", "stack", "probe", "kafka"]
+CMD ["stack", "run", "kafka"]
+
+FROM service AS cassandra
+COPY --from=build --chown=1000:1000 /out/cassandra/ /var/lib/userstream/
+HEALTHCHECK --interval=5s --timeout=10s --start-period=240s --retries=3 \
+  CMD ["node", "/opt/userstream/bin/userstream.js", "stack", "probe", "cassandra"]
+CMD ["stack", "run", "cassandra"]
+
+# ---- airflow: Airflow's own image, with Node and userstream for the DAG's task --
+# Still FROM Docker Hub's apache/airflow (not yet built on BASE_IMAGE): where
+# Docker Hub cannot be reached, the Airflow services cannot be built.
 FROM apache/airflow:${AIRFLOW_VERSION} AS airflow
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
-COPY --from=build --chown=airflow:root /app /opt/userstream
+COPY --from=build --chown=airflow:root /opt/userstream /opt/userstream
 COPY --chown=airflow:root airflow/dags /opt/airflow/dags
 # Mount point of the volume with the admin password file (written by
 # airflow-init); made here so a new volume belongs to the airflow user.
 RUN mkdir -p /opt/airflow/auth
 ENV USERSTREAM_NODE=/usr/local/bin/node \
     USERSTREAM_CLI=/opt/userstream/bin/userstream.js
-
-# ---- app: the userstream CLI ------------------------------------------------
-FROM node:${NODE_VERSION}-bookworm-slim AS app
-LABEL org.opencontainers.image.title="userstream" \
-      org.opencontainers.image.description="randomuser API -> Kafka -> stream engine -> Cassandra, in TypeScript" \
-      org.opencontainers.image.licenses="Apache-2.0"
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=build --chown=root:root /app/package.json ./
-COPY --from=build --chown=root:root /app/node_modules node_modules
-COPY --from=build --chown=root:root /app/bin bin
-COPY --from=build --chown=root:root /app/src src
-# The code is root's and read-only; the process runs as the image's `node`
-# user, by number (uid 1000) so that runtimes can check it is not root.
-USER 1000:1000
-# Healthy when the Kafka and Cassandra it is configured for answer.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-  CMD ["node", "/app/bin/userstream.js", "ping", "--timeout", "5000"]
-ENTRYPOINT ["node", "/app/bin/userstream.js"]
-CMD ["--help"]

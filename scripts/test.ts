@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { dockerUnavailable } from './docker-setup.ts';
 import {
   type StageReport, type StageResult, type TestTiming, parseReport, renderTable, stageLine, timingsJson,
 } from './test-timings.ts';
@@ -66,6 +67,12 @@ export const STAGES: readonly Stage[] = [
   check('typecheck', 'tsc --noEmit over src, test, scripts, bench and bin', 'tsc --noEmit'),
   nodeTest('unit', 'unit tests (test/unit), no stack needed', { args: "'test/unit/**/*.test.ts'" }),
   check('deploy', 'the Dockerfile and compose.yaml, checked without Docker', 'node scripts/check-deploy.ts'),
+  {
+    ...nodeTest('docker', 'the Docker way: images built from the Dockerfile, compose.yaml up, an ingest reconciled row by row, the engine killed; down -v', { args: "'test/docker/*.test.ts'" }),
+    // Installs and starts what is missing first, as root (scripts/docker-setup.ts).
+    command: `node scripts/docker-setup.ts && node --test ${reporterFlags('docker')} 'test/docker/*.test.ts'`,
+    unavailable: dockerUnavailable,
+  },
   nodeTest('integration', 'integration and end-to-end tests on the local stack (KRaft)', {
     stack: '', args: "'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts'",
   }),

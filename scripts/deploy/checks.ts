@@ -5,6 +5,7 @@
  * published, whether every ${VAR} has a line in .env.example.
  */
 import { OTHER_ENV, envName, optionSpecs } from '../../src/config/options.ts';
+import { SERVICE_NAMES } from '../../src/stack/index.ts';
 
 /** The slice of compose-go's resolved project the checks read. */
 export interface ResolvedProject {
@@ -24,10 +25,15 @@ export function appEnvNames(): Set<string> {
   return new Set([...Object.keys(optionSpecs).map(envName), ...Object.keys(OTHER_ENV)]);
 }
 
-/** Which of our images a service runs: the app, Airflow with userstream, or neither. */
-export function builtTarget(service: ResolvedService): 'app' | 'airflow' | undefined {
+/**
+ * Which of our images a service runs: the app, Airflow with userstream, a
+ * service of the stack run by `userstream stack run` (the Dockerfile's
+ * targets named as the stack's services: kafka, cassandra, ...), or none of ours.
+ */
+export function builtTarget(service: ResolvedService): 'app' | 'airflow' | 'service' | undefined {
   const target = service.build?.target;
-  return target === 'app' || target === 'airflow' ? target : undefined;
+  if (target === 'app' || target === 'airflow') return target;
+  return target !== undefined && (SERVICE_NAMES as readonly string[]).includes(target) ? 'service' : undefined;
 }
 
 /**
@@ -47,7 +53,7 @@ export function envProblems(project: ResolvedProject, known: Set<string> = appEn
         problems.push(`${name}: sets ${key}, but ${name} does not run userstream`);
       } else if (ours && !known.has(key)) {
         problems.push(`${name}: sets ${key}, which userstream does not read (see \`userstream config\`)`);
-      } else if (!ours && target === 'app' && !/^NODE_/.test(key)) {
+      } else if (!ours && (target === 'app' || target === 'service') && !/^NODE_/.test(key)) {
         problems.push(`${name}: sets ${key}, which is neither a USERSTREAM_* setting nor Node's`);
       } else if (!ours && target === 'airflow' && !/^_?AIRFLOW/.test(key)) {
         problems.push(`${name}: sets ${key}, which is neither Airflow's nor userstream's`);

@@ -149,11 +149,11 @@ export async function injectBadMessages(config: Pick<Config, 'kafkaBrokers' | 't
 }
 
 /** The records a seeded source answers for pages 1..pages of `size` users: what the ingest can accept. */
-export function expectedRecords(seed: string, pages: number, size: number): Map<string, UserRecord> {
+export function expectedRecords(seed: string, pages: number, size: number, baseUrl?: string): Map<string, UserRecord> {
   const out = new Map<string, UserRecord>();
   const at = new Date(0);
   for (let page = 1; page <= pages; page++) {
-    for (const user of generateUsers({ results: size, seed, page }).results) {
+    for (const user of generateUsers({ results: size, seed, page, baseUrl }).results) {
       const r = toRecord(user, at);
       out.set(r.id, r);
     }
@@ -244,13 +244,13 @@ export async function reconcile(
   client: cassandra.Client,
   config: Pick<Config, 'keyspace' | 'table'>,
   audit: string,
-  seeded: { seed: string; records: number; page: number },
+  seeded: { seed: string; records: number; page: number; baseUrl?: string },
 ): Promise<Reconciliation> {
   // The seeded pages are regenerated whole: a last page cut short would be rows the reconcile does not know.
   if (seeded.records % seeded.page !== 0) throw new Error(`reconcile: ${seeded.records} records are not whole pages of ${seeded.page}`);
   const acknowledged = auditLines(audit);
   const acceptedIds = new Set(acknowledged);
-  const expected = expectedRecords(seeded.seed, seeded.records / seeded.page, seeded.page);
+  const expected = expectedRecords(seeded.seed, seeded.records / seeded.page, seeded.page, seeded.baseUrl);
   const rows = await allRows(client, config);
   const changed: string[] = [];
   for (const [id, row] of rows) {

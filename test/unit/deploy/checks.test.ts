@@ -19,6 +19,8 @@ test('a variable the app does not read, or one on the wrong kind of service, is 
       engine: { ...app, environment: { USERSTREAM_KAFKA_BROKERS: 'kafka:29092', USERSTREAM_KAFKA_BROKER: 'x', NODE_OPTIONS: '--max-old-space-size=512', JAVA_OPTS: '-Xmx1g' } },
       scheduler: { ...airflow, environment: { AIRFLOW__CORE__EXECUTOR: 'LocalExecutor', _AIRFLOW_WWW_USER_CREATE: 'true', USERSTREAM_TOPIC: 't', PGPASSWORD: 'x' } },
       cassandra: { image: 'cassandra:5.0.9', environment: { MAX_HEAP_SIZE: '2G', USERSTREAM_TOPIC: 't' } },
+      // A service of the stack in our image runs userstream (`stack run`): its settings are the app's.
+      kafka: { build: { context: '.', target: 'kafka' }, environment: { USERSTREAM_STACK_HOST: 'kafka', USERSTREAM_KAFKA_HOST: 'x', KAFKA_HEAP_OPTS: '-Xmx1g' } },
     },
   });
   assert.deepEqual(problems, [
@@ -26,6 +28,8 @@ test('a variable the app does not read, or one on the wrong kind of service, is 
     "engine: sets JAVA_OPTS, which is neither a USERSTREAM_* setting nor Node's",
     "scheduler: sets PGPASSWORD, which is neither Airflow's nor userstream's",
     'cassandra: sets USERSTREAM_TOPIC, but cassandra does not run userstream',
+    'kafka: sets USERSTREAM_KAFKA_HOST, which userstream does not read (see `userstream config`)',
+    "kafka: sets KAFKA_HEAP_OPTS, which is neither a USERSTREAM_* setting nor Node's",
   ]);
 });
 

@@ -1,0 +1,185 @@
+/**
+ * The Docker way, for real: the images built from this repository's
+ * Dockerfile (on the debootstrap base, scripts/docker-setup.ts), compose.yaml's
+ * default profile up, users ingested by a container on the compose network,
+ * every one a row (reconciled against what the seeded source answers), the
+ * dashboard and /metrics through the published ports, the engine's process
+ * killed mid-run with nothing lost, then `down -v`. The containers publish on
+ * ADDRESS, a loopback address of their own, so a local stack may run beside them.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type cassandra from 'cassandra-driver';
+import { connectCassandra } from '../../src/cassandra/session.ts';
+import { countRows } from '../../src/cassandra/schema.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { endOffsets, offsetTotal } from '../../src/kafka/admin.ts';
+import { every, until } from '../../src/retry.ts';
+import { BASE_IMAGE } from '../../scripts/docker-setup.ts';
+import { assertReconciled, reconcile } from '../faults/support.ts';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..', '..');
+const PROJECT = 'userstream-test';
+const ADDRESS = '127.0.9.1';
+const SEED = 'docker-stage';
+const PAGE = 1000;
+/** Where the source container says its pictures are: its published port (compose.yaml's --public-url). */
+const SOURCE_URL = `http://${ADDRESS}:8000`;
+
+const scratch = mkdtempSync(join(tmpdir(), 'userstream-docker-'));
+const envFile = join(scratch, 'compose.env');
+// The ingest container (uid 1000) appends the acknowledged ids here.
+const auditDir = join(scratch, 'audit');
+const config = loadConfig({}, {
+  USERSTREAM_KAFKA_BROKERS: `${ADDRESS}:9092`,
+  USERSTREAM_CASSANDRA_HOSTS: `${ADDRESS}:9042`,
+});
+let cql: cassandra.Client | undefined;
+
+function compose(args: string[], timeoutMs = 600_000) {
+  return run('docker', ['compose', '--project-name', PROJECT, '--env-file', envFile, ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 1 << 26 });
+}
+
+/** The engine container's id and how often Docker restarted it. */
+async function engineContainer(): Promise<{ id: string; restarts: number; pid: number }> {
+  const { stdout: id } = await compose(['ps', '-q', 'engine']);
+  const { stdout } = await run('docker', ['inspect', '--format', '{{.RestartCount}} {{.State.Pid}}', id.trim()]);
+  const [restarts, pid] = stdout.trim().split(' ').map(Number);
+  return { id: id.trim(), restarts: restarts!, pid: pid! };
+}
+
+/** Runs `userstream ingest` in a container of the engine's image on the compose network, from the built-in source container. */
+function ingest(count: number, rate: number) {
+  return compose([
+    'run', '--rm', '--no-deps', '--volume', `${auditDir}:/audit`, 'engine',
+    'ingest', '--source', 'http://source:8000/api/', '--seed', SEED, '--batch-size', String(PAGE), '--count', String(count), '--rate', String(rate),
+    '--schema-registry-url', 'none', '--audit-file', '/audit/ids', '--summary-json',
+  ]);
+}
+
+function summaryOf(stdout: string): { produced: number } {
+  const line = stdout.split('\n').find((l) => l.startsWith('{"ingestSummary"'));
+  assert.ok(line, `no summary line in the ingest's output:\n${stdout}`);
+  return (JSON.parse(line) as { ingestSummary: { produced: number } }).ingestSummary;
+}
+
+async function rowsReach(n: number, timeoutMs: number): Promise<number> {
+  let rows = 0;
+  return until(`${n} rows in ${config.keyspace}.${config.table}`, async () => {
+    rows = await countRows(cql!, config).catch(() => rows);
+    return rows >= n ? { done: true, value: rows } : { done: false, saw: `${rows} rows` };
+  }, { deadline: Date.now() + timeoutMs, pause: every(1000) });
+}
+
+describe('docker compose: the default profile from images built here', { timeout: 25 * 60_000 }, () => {
+  before(async () => {
+    const ca = '/etc/ssl/certs/ca-certificates.crt';
+    writeFileSync(envFile, [
+      'COMPOSE_PROFILES=kraft',
+      `BASE_IMAGE=${BASE_IMAGE}`,
+      // The machine's CAs, for the build's downloads behind a TLS-inspecting proxy.
+      ...(existsSync(ca) ? [`EXTRA_CA_CERTS=${ca}`] : []),
+      `PUBLISH_ADDRESS=${ADDRESS}`,
+      'USERSTREAM_ENGINE=node',
+      // Required by the services this test does not start (Airflow, PostgreSQL).
+      'POSTGRES_PASSWORD=docker-stage', 'AIRFLOW_ADMIN_PASSWORD=docker-stage', 'AIRFLOW_SECRET_KEY=docker-stage', 'AIRFLOW_JWT_SECRET=docker-stage',
+      '',
+    ].join('\n'));
+    rmSync(auditDir, { recursive: true, force: true });
+    mkdirSync(auditDir);
+    chmodSync(auditDir, 0o777);
+    // What an earlier run left (a run killed before its `down`).
+    await compose(['down', '--volumes', '--remove-orphans']);
+  });
+
+  after(async () => {
+    await cql?.shutdown();
+    const logs = await compose(['logs', '--no-color', '--tail', '30']).catch((e: Error) => ({ stdout: e.message }));
+    if (process.exitCode) process.stderr.write(`compose logs (last lines):\n${logs.stdout}\n`);
+    await compose(['down', '--volumes', '--remove-orphans']).catch((e: Error) => process.stderr.write(`compose down: ${e.message}\n`));
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the images build from the Dockerfile', async (t) => {
+    const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local'];
+    const ids = async () => (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ...images]).catch(() => ({ stdout: '' }))).stdout.trim().split('\n').filter(Boolean);
+    const before = await ids();
+    const started = Date.now();
+    await compose(['build', 'kafka', 'cassandra', 'source'], 20 * 60_000);
+    t.diagnostic(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    // The images a rebuild replaced, so runs do not pile them up (one still used by a container stays).
+    const now = new Set(await ids());
+    for (const id of before.filter((i) => !now.has(i))) await run('docker', ['image', 'rm', id]).catch(() => {});
+    const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Config.User}}', ...images]);
+    assert.deepEqual(stdout.trim().split('\n'), ['1000:1000', '1000:1000', '1000:1000'], 'every image runs as uid 1000, not root');
+  });
+
+  test('Kafka, Cassandra and the source come up healthy, then the engine and the dashboard', async () => {
+    await compose(['up', '--detach', '--wait', '--wait-timeout', '300', '--no-deps', 'kafka', 'cassandra', 'source']);
+    await compose(['up', '--detach', '--wait', '--wait-timeout', '120', '--no-deps', 'engine', 'dashboard']);
+    cql = await connectCassandra(config);
+  });
+
+  test('an ingest on the compose network: every record Kafka acknowledged is a row, as the source sent it', async () => {
+    const { stdout } = await ingest(5 * PAGE, 0);
+    assert.equal(summaryOf(stdout).produced, 5 * PAGE);
+    // Kafka, through the published host listener, holds what the ingest says it produced.
+    assert.equal(offsetTotal(await endOffsets(config, config.topic)), 5 * PAGE);
+    await rowsReach(5 * PAGE, 120_000);
+    assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: 5 * PAGE, page: PAGE, baseUrl: SOURCE_URL }), 5 * PAGE, 'ids the ingest acknowledged');
+  });
+
+  test('the dashboard and /metrics answer on the published port, with what Kafka and Cassandra hold', async () => {
+    const base = `http://${ADDRESS}:8050`;
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const rows = await countRows(cql!, config);
+    const produced = offsetTotal(await endOffsets(config, config.topic));
+    await until('the dashboard to show what Kafka and Cassandra hold', async () => {
+      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { produced?: number; rows?: number | null };
+      return snapshot.produced === produced && snapshot.rows === rows
+        ? { done: true, value: undefined }
+        : { done: false, saw: `produced ${snapshot.produced}, rows ${snapshot.rows} (Kafka ${produced}, Cassandra ${rows})` };
+    }, { deadline: Date.now() + 60_000, pause: every(1000) });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /^# TYPE \w+/m, 'Prometheus text format');
+  });
+
+  test('the engine process killed mid-run: Docker restarts it and no record is lost', async () => {
+    const before = await engineContainer();
+    // Pages 1-5 again (upserts of the same rows) and 6-20 new; at 4,000 records/s the
+    // pages stay 1,000 users (the ingest asks for rate/4 a request), as the reconcile regenerates them.
+    const total = 20 * PAGE;
+    const ingesting = ingest(total, 4 * PAGE);
+    // Kill once new pages flow into Kafka: the first run's 5 pages, the replayed 5 and 2 more.
+    const inKafka = await until('the second ingest to be under way', async () => {
+      const n = offsetTotal(await endOffsets(config, config.topic));
+      return n >= 12 * PAGE ? { done: true, value: n } : { done: false, saw: `${n} records in Kafka` };
+    }, { deadline: Date.now() + 120_000, pause: every(100) });
+    // The engine is tini's child: SIGKILL it from the host, as the kernel's OOM killer would.
+    const children = readFileSync(`/proc/${before.pid}/task/${before.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    assert.ok(children.length > 0, 'the engine process under tini');
+    for (const pid of children) process.kill(pid, 'SIGKILL');
+    assert.ok(inKafka < 5 * PAGE + total, `the kill fell while the ingest still produced (${inKafka} records in Kafka then)`);
+    await until('Docker to restart the engine container', async () => {
+      const now = await engineContainer();
+      return now.restarts > before.restarts ? { done: true, value: undefined } : { done: false, saw: `${now.restarts} restarts` };
+    }, { deadline: Date.now() + 60_000, pause: every(500) });
+    assert.equal(summaryOf((await ingesting).stdout).produced, total);
+    await rowsReach(total, 180_000);
+    assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: total, page: PAGE, baseUrl: SOURCE_URL }), total, 'ids the ingest acknowledged');
+  });
+
+  test("the cluster profile's compose file resolves", async () => {
+    await run('docker', ['compose', '--project-name', PROJECT, '--env-file', envFile, '--profile', 'cluster', 'config', '--quiet'], {
+      cwd: root, env: { ...process.env, COMPOSE_PROFILES: 'cluster' },
+    });
+  });
+});
