@@ -2,8 +2,9 @@
 #
 #   app        the userstream CLI on Node 24: the stream engine, the dashboard,
 #              the built-in source and the ingest run with it
-#   kafka      Apache Kafka, and
-#   cassandra  Apache Cassandra, each run by `userstream stack run <service>`:
+#   kafka      Apache Kafka,
+#   cassandra  Apache Cassandra, and
+#   spark      Apache Spark (master, worker, Connect server), each run by `userstream stack run <service>`:
 #              the same service definition as the local stack, configured by
 #              the environment (USERSTREAM_*), not by a second copy of its
 #              config files
@@ -67,7 +68,8 @@ COPY src src
 RUN --mount=type=cache,target=/stack/cache/m2 \
     node_modules/node/bin/node scripts/gen-spark-connect.ts \
  && node_modules/node/bin/node bin/userstream.js stack fetch kafka --into /out/kafka \
- && node_modules/node/bin/node bin/userstream.js stack fetch cassandra --into /out/cassandra
+ && node_modules/node/bin/node bin/userstream.js stack fetch cassandra --into /out/cassandra \
+ && node_modules/node/bin/node bin/userstream.js stack fetch spark-master --into /out/spark
 # What the images run, in /opt/userstream: the runtime packages only (Node
 # itself goes to /usr/local/bin), the CLI and the code.
 RUN cp node_modules/node/bin/node /usr/local/bin/node \
@@ -113,6 +115,12 @@ COPY --from=build --chown=1000:1000 /out/cassandra/ /var/lib/userstream/
 HEALTHCHECK --interval=5s --timeout=10s --start-period=240s --retries=3 \
   CMD ["node", "/opt/userstream/bin/userstream.js", "stack", "probe", "cassandra"]
 CMD ["stack", "run", "cassandra"]
+
+# The Spark master, workers and Connect server: one classpath, the service
+# named by the command (compose.yaml: stack run spark-master, ...).
+FROM service AS spark
+COPY --from=build --chown=1000:1000 /out/spark/ /var/lib/userstream/
+CMD ["stack", "run", "spark-master"]
 
 # ---- airflow: Airflow's own image, with Node and userstream for the DAG's task --
 # Still FROM Docker Hub's apache/airflow (not yet built on BASE_IMAGE): where

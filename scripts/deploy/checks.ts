@@ -5,7 +5,6 @@
  * published, whether every ${VAR} has a line in .env.example.
  */
 import { OTHER_ENV, envName, optionSpecs } from '../../src/config/options.ts';
-import { SERVICE_NAMES } from '../../src/stack/index.ts';
 
 /** The slice of compose-go's resolved project the checks read. */
 export interface ResolvedProject {
@@ -27,13 +26,15 @@ export function appEnvNames(): Set<string> {
 
 /**
  * Which of our images a service runs: the app, Airflow with userstream, a
- * service of the stack run by `userstream stack run` (the Dockerfile's
- * targets named as the stack's services: kafka, cassandra, ...), or none of ours.
+ * service of the stack run by `userstream stack run` (every other target of
+ * the Dockerfile: kafka, cassandra, spark), or none of ours. A service with
+ * no build of its own runs ours when another service builds its image.
  */
-export function builtTarget(service: ResolvedService): 'app' | 'airflow' | 'service' | undefined {
-  const target = service.build?.target;
-  if (target === 'app' || target === 'airflow') return target;
-  return target !== undefined && (SERVICE_NAMES as readonly string[]).includes(target) ? 'service' : undefined;
+export function builtTarget(service: ResolvedService, project?: ResolvedProject): 'app' | 'airflow' | 'service' | undefined {
+  const builder = service.build ? service : Object.values(project?.services ?? {}).find((s) => s.build && s.image !== undefined && s.image === service.image);
+  const target = builder?.build?.target;
+  if (target === undefined) return undefined;
+  return target === 'app' || target === 'airflow' ? target : 'service';
 }
 
 /**
@@ -46,7 +47,7 @@ export function builtTarget(service: ResolvedService): 'app' | 'airflow' | 'serv
 export function envProblems(project: ResolvedProject, known: Set<string> = appEnvNames()): string[] {
   const problems: string[] = [];
   for (const [name, service] of Object.entries(project.services)) {
-    const target = builtTarget(service);
+    const target = builtTarget(service, project);
     for (const key of Object.keys(service.environment ?? {})) {
       const ours = key.startsWith('USERSTREAM_');
       if (ours && !target) {

@@ -22,7 +22,7 @@ export const ANY_ADDRESS = '0.0.0.0';
  * (--stack-host), every address of the container, and the name the
  * container network knows it by (the compose service name).
  */
-export function serviceHost(config: Pick<Config, 'stackHost'>): { bind: string; advertised: string } {
+export function serviceHost(config: Partial<Pick<Config, 'stackHost'>>): { bind: string; advertised: string } {
   return config.stackHost ? { bind: ANY_ADDRESS, advertised: config.stackHost } : { bind: LOOPBACK, advertised: LOOPBACK };
 }
 
@@ -32,7 +32,7 @@ export function serviceHost(config: Pick<Config, 'stackHost'>): { bind: string; 
  * a container network by its name, which the compose file gives each
  * service.
  */
-export const peerHost = (config: Pick<Config, 'stackHost'>, name: string) => (config.stackHost ? name : LOOPBACK);
+export const peerHost = (config: Partial<Pick<Config, 'stackHost'>>, name: string) => (config.stackHost ? name : LOOPBACK);
 
 /** `http://host:port`, an IPv6 host in brackets. */
 export const httpBase = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -70,7 +70,7 @@ export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Part
 }
 
 /** The Spark master's web UI (its /json/ lists the workers). */
-export const sparkMasterUiUrl = (config: Pick<Config, 'sparkMasterUiPort'>) => httpBase(LOOPBACK, config.sparkMasterUiPort);
+export const sparkMasterUiUrl = (config: Pick<Config, 'sparkMasterUiPort'> & Partial<Pick<Config, 'stackHost'>>) => httpBase(peerHost(config, 'spark-master'), config.sparkMasterUiPort);
 
 /** The local Spark Connect server. */
 export const sparkConnectStackUrl = (config: Pick<Config, 'sparkConnectPort'>) => `sc://${LOOPBACK}:${config.sparkConnectPort}`;

@@ -66,14 +66,19 @@ export function sparkJvmArgs(o: SparkJvmOptions): string[] {
 }
 
 export interface SparkTopology {
+  /** The address this process advertises (and, for the master and workers, binds). */
   host: string;
+  /** The address the Connect server's driver binds (in a container: every address). */
+  bind: string;
+  /** Where the master is reached: `host` as local processes, its name on a container network. */
+  masterHost: string;
   masterPort: number;
   masterUiPort: number;
   workerUiPort: number;
   connectPort: number;
 }
 
-export const masterUrl = (t: Pick<SparkTopology, 'host' | 'masterPort'>) => `spark://${t.host}:${t.masterPort}`;
+export const masterUrl = (t: Pick<SparkTopology, 'masterHost' | 'masterPort'>) => `spark://${t.masterHost}:${t.masterPort}`;
 
 export function masterArgs(t: SparkTopology): string[] {
   return ['--host', t.host, '--port', String(t.masterPort), '--webui-port', String(t.masterUiPort)];
@@ -113,7 +118,7 @@ export function connectConf(
     'spark.master': masterUrl(t),
     'spark.app.name': 'userstream-spark-connect',
     'spark.driver.host': t.host,
-    'spark.driver.bindAddress': t.host,
+    'spark.driver.bindAddress': t.bind,
     'spark.connect.grpc.binding.port': t.connectPort,
     'spark.executor.memory': `${o.executorMemoryMb}m`,
     // Executors log like the other processes (to a file, the chattiest loggers

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MasterWorker, masterJsonUrl } from '../cluster/health.ts';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK, sparkConnectStackUrl, sparkMasterUiUrl } from '../config/stack-addresses.ts';
+import { peerHost, serviceHost, sparkConnectStackUrl, sparkMasterUiUrl } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
@@ -14,7 +14,7 @@ import {
 export type SparkStackConfig = Pick<
   Config,
   'sparkVersion' | 'sparkMasterPort' | 'sparkMasterUiPort' | 'sparkWorkerUiPort' | 'sparkConnectPort' | 'sparkDriverHeapMb' | 'sparkExecutorMemoryMb'
-> & Partial<Pick<Config, 'cluster' | 'sparkWorkers'>>;
+> & Partial<Pick<Config, 'cluster' | 'sparkWorkers' | 'stackHost'>>;
 
 /**
  * Cores a worker offers. The machine kind has two, shared with Kafka and
@@ -34,8 +34,8 @@ interface MasterJson {
   workers?: MasterWorker[];
 }
 
-async function masterJson(t: SparkTopology): Promise<MasterJson | undefined> {
-  const res = await fetch(masterJsonUrl(sparkMasterUiUrl({ sparkMasterUiPort: t.masterUiPort })), { signal: AbortSignal.timeout(2000) });
+async function masterJson(t: { masterUiUrl: string }): Promise<MasterJson | undefined> {
+  const res = await fetch(masterJsonUrl(t.masterUiUrl), { signal: AbortSignal.timeout(2000) });
   return res.ok ? ((await res.json()) as MasterJson) : undefined;
 }
 
@@ -58,8 +58,13 @@ function executorLog4jFile(ctx: PrepareContext): string {
  * client sends its plans to.
  */
 export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
-  const t: SparkTopology = {
-    host: LOOPBACK,
+  // As local processes all on loopback; in containers each by its name (the master binds its name's address, the driver every address).
+  const own = serviceHost(config);
+  const t: SparkTopology & { masterUiUrl: string } = {
+    host: own.advertised,
+    bind: own.bind,
+    masterHost: peerHost(config, 'spark-master'),
+    masterUiUrl: sparkMasterUiUrl(config),
     masterPort: config.sparkMasterPort,
     masterUiPort: config.sparkMasterUiPort,
     workerUiPort: config.sparkWorkerUiPort,
@@ -150,7 +155,7 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
 }
 
 /** Waits until the master lists `count` alive workers, each running an executor (cores in use). */
-async function waitForExecutors(t: SparkTopology, count: number, ctx: PrepareContext): Promise<void> {
+async function waitForExecutors(t: { masterUiUrl: string }, count: number, ctx: PrepareContext): Promise<void> {
   let alive = 0;
   let busy = 0;
   await until(

@@ -77,7 +77,7 @@ async function rowsReach(n: number, timeoutMs: number): Promise<number> {
   }, { deadline: Date.now() + timeoutMs, pause: every(1000) });
 }
 
-describe('docker compose: the default profile from images built here', { timeout: 25 * 60_000 }, () => {
+describe('docker compose: the default profile\'s pipeline (the Spark engine) from images built here', { timeout: 25 * 60_000 }, () => {
   before(async () => {
     const ca = '/etc/ssl/certs/ca-certificates.crt';
     writeFileSync(envFile, [
@@ -86,7 +86,8 @@ describe('docker compose: the default profile from images built here', { timeout
       // The machine's CAs, for the build's downloads behind a TLS-inspecting proxy.
       ...(existsSync(ca) ? [`EXTRA_CA_CERTS=${ca}`] : []),
       `PUBLISH_ADDRESS=${ADDRESS}`,
-      'USERSTREAM_ENGINE=node',
+      // The compose file's default: the Spark engine, as the original.
+      'USERSTREAM_ENGINE=spark',
       // Required by the services this test does not start (Airflow, PostgreSQL).
       'POSTGRES_PASSWORD=docker-stage', 'AIRFLOW_ADMIN_PASSWORD=docker-stage', 'AIRFLOW_SECRET_KEY=docker-stage', 'AIRFLOW_JWT_SECRET=docker-stage',
       '',
@@ -107,21 +108,21 @@ describe('docker compose: the default profile from images built here', { timeout
   });
 
   test('the images build from the Dockerfile', async (t) => {
-    const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local'];
+    const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local', 'userstream-spark:local'];
     const ids = async () => (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ...images]).catch(() => ({ stdout: '' }))).stdout.trim().split('\n').filter(Boolean);
     const before = await ids();
     const started = Date.now();
-    await compose(['build', 'kafka', 'cassandra', 'source'], 20 * 60_000);
+    await compose(['build', 'kafka', 'cassandra', 'spark-master', 'source'], 20 * 60_000);
     t.diagnostic(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // The images a rebuild replaced, so runs do not pile them up (one still used by a container stays).
     const now = new Set(await ids());
     for (const id of before.filter((i) => !now.has(i))) await run('docker', ['image', 'rm', id]).catch(() => {});
     const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Config.User}}', ...images]);
-    assert.deepEqual(stdout.trim().split('\n'), ['1000:1000', '1000:1000', '1000:1000'], 'every image runs as uid 1000, not root');
+    assert.deepEqual(stdout.trim().split('\n'), images.map(() => '1000:1000'), 'every image runs as uid 1000, not root');
   });
 
-  test('Kafka, Cassandra and the source come up healthy, then the engine and the dashboard', async () => {
-    await compose(['up', '--detach', '--wait', '--wait-timeout', '300', '--no-deps', 'kafka', 'cassandra', 'source']);
+  test('Kafka, Cassandra, Spark (master, worker, Connect server) and the source come up healthy, then the engine and the dashboard', async () => {
+    await compose(['up', '--detach', '--wait', '--wait-timeout', '300', '--no-deps', 'kafka', 'cassandra', 'source', 'spark-master', 'spark-worker', 'spark-connect']);
     await compose(['up', '--detach', '--wait', '--wait-timeout', '120', '--no-deps', 'engine', 'dashboard']);
     cql = await connectCassandra(config);
   });
@@ -131,11 +132,11 @@ describe('docker compose: the default profile from images built here', { timeout
     assert.equal(summaryOf(stdout).produced, 5 * PAGE);
     // Kafka, through the published host listener, holds what the ingest says it produced.
     assert.equal(offsetTotal(await endOffsets(config, config.topic)), 5 * PAGE);
-    await rowsReach(5 * PAGE, 120_000);
+    await rowsReach(5 * PAGE, 240_000);
     assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: 5 * PAGE, page: PAGE, baseUrl: SOURCE_URL }), 5 * PAGE, 'ids the ingest acknowledged');
   });
 
-  test('the dashboard and /metrics answer on the published port, with what Kafka and Cassandra hold', async () => {
+  test('the dashboard and /metrics answer on the published port, with what Kafka, Cassandra and the Spark master hold', async () => {
     const base = `http://${ADDRESS}:8050`;
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
@@ -143,10 +144,13 @@ describe('docker compose: the default profile from images built here', { timeout
     const rows = await countRows(cql!, config);
     const produced = offsetTotal(await endOffsets(config, config.topic));
     await until('the dashboard to show what Kafka and Cassandra hold', async () => {
-      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as { produced?: number; rows?: number | null };
-      return snapshot.produced === produced && snapshot.rows === rows
+      const snapshot = (await (await fetch(`${base}/api/snapshot`)).json()) as {
+        produced?: number; rows?: number | null; cluster?: { sparkWorkers: { state: string }[] | null } | null;
+      };
+      const workers = snapshot.cluster?.sparkWorkers?.filter((w) => w.state === 'ALIVE').length ?? 0;
+      return snapshot.produced === produced && snapshot.rows === rows && workers === 1
         ? { done: true, value: undefined }
-        : { done: false, saw: `produced ${snapshot.produced}, rows ${snapshot.rows} (Kafka ${produced}, Cassandra ${rows})` };
+        : { done: false, saw: `produced ${snapshot.produced}, rows ${snapshot.rows} (Kafka ${produced}, Cassandra ${rows}), ${workers} Spark workers alive` };
     }, { deadline: Date.now() + 60_000, pause: every(1000) });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /^# TYPE \w+/m, 'Prometheus text format');
@@ -173,7 +177,7 @@ describe('docker compose: the default profile from images built here', { timeout
       return now.restarts > before.restarts ? { done: true, value: undefined } : { done: false, saw: `${now.restarts} restarts` };
     }, { deadline: Date.now() + 60_000, pause: every(500) });
     assert.equal(summaryOf((await ingesting).stdout).produced, total);
-    await rowsReach(total, 180_000);
+    await rowsReach(total, 240_000);
     assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: total, page: PAGE, baseUrl: SOURCE_URL }), total, 'ids the ingest acknowledged');
   });
 

@@ -90,7 +90,7 @@ test('a Cassandra node of the ring: all nodes seeds, balanced tokens given up fr
 });
 
 test('the Connect server on several workers: one executor on each, and queries wait for all of them', () => {
-  const t = { host: '127.0.0.1', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
+  const t = { host: '127.0.0.1', bind: '127.0.0.1', masterHost: '127.0.0.1', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
   const conf = connectConf(t, { executorMemoryMb: 1024, cores: 2, warehouseDir: '/w', localDir: '/l', executorLog4jFile: '/x', workers: { count: 2, cores: 1 } });
   assert.equal(conf['spark.executor.cores'], 1);
   assert.equal(conf['spark.cores.max'], 2);
@@ -100,7 +100,7 @@ test('the Connect server on several workers: one executor on each, and queries w
 });
 
 test('the executors start with the Cassandra driver settings the connector has no option for, each -D quoted once', () => {
-  const t = { host: '127.0.0.1', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
+  const t = { host: '127.0.0.1', bind: '127.0.0.1', masterHost: '127.0.0.1', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
   const options = String(connectConf(t, { executorMemoryMb: 1024, cores: 2, warehouseDir: '/w', localDir: '/l', executorLog4jFile: '/x y', workers: { count: 2, cores: 1 } })['spark.executor.extraJavaOptions']);
   assert.match(options, /^'-Dlog4j\.configurationFile=file:\/x y' /);
   assert.match(options, / '-Ddatastax-java-driver\.advanced\.speculative-execution-policy\.class=ConstantSpeculativeExecutionPolicy' /);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../../src/config/load.ts';
-import { peerHost, serviceHost } from '../../../src/config/stack-addresses.ts';
+import { peerHost, serviceHost, sparkMasterUiUrl } from '../../../src/config/stack-addresses.ts';
 import { cassandraConfigYaml } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, kafkaZookeeperModeProperties } from '../../../src/stack/kafka-recipe.ts';
 import { kafkaServices } from '../../../src/stack/kafka.ts';
+import { connectConf, workerArgs } from '../../../src/stack/spark-recipe.ts';
 
 const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key}=`) || l.startsWith(`${key}:`));
 
@@ -49,4 +50,16 @@ test('Cassandra in a container: CQL on every address, drivers and gossip told it
   const local = cassandraConfigYaml({ dataDir: '/d', cqlPort: 9042, storagePort: 7000, listenAddress: '127.0.0.1', clusterName: 'u' });
   assert.equal(line(local, 'rpc_address'), 'rpc_address: 127.0.0.1');
   assert.equal(line(local, 'broadcast_rpc_address'), undefined);
+});
+
+test('Spark in containers: each process known by its name, the workers and the driver find the master by its name', () => {
+  const t = { host: 'spark-connect', bind: '0.0.0.0', masterHost: 'spark-master', masterPort: 7077, masterUiPort: 9090, workerUiPort: 8081, connectPort: 15002 };
+  const conf = connectConf(t, { executorMemoryMb: 1024, cores: 2, warehouseDir: '/w', localDir: '/l', executorLog4jFile: '/x' });
+  assert.equal(conf['spark.master'], 'spark://spark-master:7077');
+  assert.equal(conf['spark.driver.host'], 'spark-connect', 'executors call the driver back by its name');
+  assert.equal(conf['spark.driver.bindAddress'], '0.0.0.0');
+  const worker = workerArgs({ ...t, host: 'spark-worker' }, { cores: 2, memoryMb: 1024, workDir: '/w', uiPort: 8081 });
+  assert.deepEqual([worker[1], worker.at(-1)], ['spark-worker', 'spark://spark-master:7077']);
+  assert.equal(sparkMasterUiUrl(loadConfig({}, { USERSTREAM_STACK_HOST: 'spark-worker' })), 'http://spark-master:9090');
+  assert.equal(sparkMasterUiUrl(loadConfig({}, {})), 'http://127.0.0.1:9090');
 });
