@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { type Config, type OptionKey, envName, flagName, optionSpecs } from './options.ts';
-import { airflowStackUrl, cassandraStackHosts, kafkaStackBrokers, registryStackUrl } from './stack-addresses.ts';
+import { airflowStackUrl, cassandraStackHosts, kafkaStackBrokers, registryStackUrl, sparkConnectStackUrl } from './stack-addresses.ts';
 
 export type ConfigInput = Partial<Record<OptionKey, unknown>>;
 
@@ -53,6 +53,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   out.sparkKafkaBrokers ??= out.kafkaBrokers;
   out.sparkCassandraHosts ??= out.cassandraHosts;
   out.airflowUrl ??= airflowStackUrl(out as unknown as Config);
+  out.sparkConnectUrl ??= sparkConnectStackUrl(out as unknown as Config);
   out.schemaRegistryUrl ??= registryStackUrl(out as unknown as Config);
   if (out.schemaRegistryUrl === 'none') out.schemaRegistryUrl = undefined;
   if (out.valueFormat === 'json-sr' && out.schemaRegistryUrl === undefined) {

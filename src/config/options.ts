@@ -111,7 +111,7 @@ export const optionSpecs = {
   sparkCheckpointDir: { group: 'spark', schema: z.string().min(1).optional(), default: undefined, shownDefault: '<stack-home>/data/spark-checkpoints (-cluster with --cluster)', doc: "Folder of the Spark queries' checkpoints, as the Spark driver sees it (keep it: it is where a restart resumes)" },
   sparkKafkaBrokers: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<kafka-brokers>', doc: 'Kafka brokers as the Spark cluster reaches them (a remote cluster may need other addresses)' },
   sparkCassandraHosts: { group: 'spark', schema: list(hostPort).optional(), default: undefined, shownDefault: '<cassandra-hosts>', doc: 'Cassandra contact points as the Spark cluster reaches them' },
-  sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port'), default: 'sc://127.0.0.1:15002', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },
+  sparkConnectUrl: { group: 'spark', schema: z.string().regex(/^sc:\/\/[^\s]+$/, 'expected sc://host:port').optional(), default: undefined, shownDefault: 'sc://127.0.0.1:<spark-connect-port>', doc: 'Spark Connect server the spark engine drives (the local stack by default)' },
   // Dashboard and metrics
   dashboardPort: { group: 'dashboard', schema: port, default: '8050', doc: 'Port of the live dashboard (`dashboard`, and `up --follow`)' },
   dashboardHost: { group: 'dashboard', schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the dashboard listens on (0.0.0.0 to reach it from other machines)' },
@@ -141,8 +141,9 @@ type RawConfig = {
 };
 
 /** The loaded config, derived defaults filled in (`dlqTopic` = `<topic>.dlq`, …). */
-export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'airflowUrl' | 'schemaRegistryUrl'> & {
+export type Config = Omit<RawConfig, 'dlqTopic' | 'sparkCheckpointDir' | 'sparkKafkaBrokers' | 'sparkCassandraHosts' | 'airflowUrl' | 'schemaRegistryUrl' | 'sparkConnectUrl'> & {
   airflowUrl: string;
+  sparkConnectUrl: string;
   /** Undefined: no registry (`none`). */
   schemaRegistryUrl: string | undefined;
   dlqTopic: string;

@@ -10,6 +10,7 @@ import type { Config } from '../../src/config/options.ts';
 import { Admin } from '@platformatic/kafka';
 import { endOffsets, offsetTotal } from '../../src/kafka/admin.ts';
 import { baseKafkaOptions } from '../../src/kafka/client-options.ts';
+import { every, until } from '../../src/retry.ts';
 
 /**
  * Config for one integration test against the real local stack (started by
@@ -48,23 +49,27 @@ export async function cassandraFor(t: TestContext, config: Config): Promise<cass
 
 /**
  * Polls `check` until it returns a value that is not undefined, or fails
- * after `timeoutMs`; an assertion that fails inside `check` fails at once.
+ * after `timeoutMs` (until, every 250 ms); an assertion that fails inside
+ * `check` fails at once, any other error is what the last check saw.
  */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (error) {
-      // A failed assertion inside the check is final; anything else may pass on a later try.
-      if (error instanceof AssertionError) throw error;
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return until<T>(
+    what,
+    async () => {
+      try {
+        const v = await check();
+        if (v !== undefined) return { done: true, value: v };
+        return { done: false, saw: last ? (last as Error).message : 'nothing yet' };
+      } catch (error) {
+        // A failed assertion inside the check is final; anything else may pass on a later try.
+        if (error instanceof AssertionError) throw error;
+        last = error;
+        return { done: false, saw: (error as Error).message };
+      }
+    },
+    { deadline: Date.now() + timeoutMs, pause: every(250), fail: () => new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`) },
+  );
 }
 
 export interface DlqEntry {

@@ -49,3 +49,9 @@ test('the DLQ follows the topic unless it is set', () => {
   assert.equal(loadConfig({}, { USERSTREAM_TOPIC: 'events' }).dlqTopic, 'events.dlq');
   assert.equal(loadConfig({ topic: 'events', dlqTopic: 'bad_events' }, {}).dlqTopic, 'bad_events');
 });
+
+test('the Spark Connect URL follows --spark-connect-port unless it is set', () => {
+  assert.equal(loadConfig({}, {}).sparkConnectUrl, 'sc://127.0.0.1:15002');
+  assert.equal(loadConfig({ sparkConnectPort: '16002' }, {}).sparkConnectUrl, 'sc://127.0.0.1:16002');
+  assert.equal(loadConfig({ sparkConnectPort: '16002' }, { USERSTREAM_SPARK_CONNECT_URL: 'sc://spark:15002' }).sparkConnectUrl, 'sc://spark:15002');
+});
