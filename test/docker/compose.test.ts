@@ -26,19 +26,24 @@ import { assertReconciled, reconcile } from '../faults/support.ts';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..', '..');
 const PROJECT = 'userstream-test';
+/**
+ * Where the containers publish: a loopback address and ports of their own,
+ * so a local stack may run beside them (its Spark UIs listen on every address).
+ */
 const ADDRESS = '127.0.9.1';
+const PORTS = { KAFKA_PORT: 19092, CASSANDRA_PORT: 19042, SPARK_MASTER_UI_PORT: 19090, SPARK_CONNECT_PORT: 25002, SOURCE_PORT: 18000, DASHBOARD_PORT: 18050 };
 const SEED = 'docker-stage';
 const PAGE = 1000;
 /** Where the source container says its pictures are: its published port (compose.yaml's --public-url). */
-const SOURCE_URL = `http://${ADDRESS}:8000`;
+const SOURCE_URL = `http://${ADDRESS}:${PORTS.SOURCE_PORT}`;
 
 const scratch = mkdtempSync(join(tmpdir(), 'userstream-docker-'));
 const envFile = join(scratch, 'compose.env');
 // The ingest container (uid 1000) appends the acknowledged ids here.
 const auditDir = join(scratch, 'audit');
 const config = loadConfig({}, {
-  USERSTREAM_KAFKA_BROKERS: `${ADDRESS}:9092`,
-  USERSTREAM_CASSANDRA_HOSTS: `${ADDRESS}:9042`,
+  USERSTREAM_KAFKA_BROKERS: `${ADDRESS}:${PORTS.KAFKA_PORT}`,
+  USERSTREAM_CASSANDRA_HOSTS: `${ADDRESS}:${PORTS.CASSANDRA_PORT}`,
 });
 let cql: cassandra.Client | undefined;
 
@@ -86,6 +91,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
       // The machine's CAs, for the build's downloads behind a TLS-inspecting proxy.
       ...(existsSync(ca) ? [`EXTRA_CA_CERTS=${ca}`] : []),
       `PUBLISH_ADDRESS=${ADDRESS}`,
+      ...Object.entries(PORTS).map(([name, port]) => `${name}=${port}`),
       // The compose file's default: the Spark engine, as the original.
       'USERSTREAM_ENGINE=spark',
       // Required by the services this test does not start (Airflow, PostgreSQL).
@@ -137,7 +143,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
   });
 
   test('the dashboard and /metrics answer on the published port, with what Kafka, Cassandra and the Spark master hold', async () => {
-    const base = `http://${ADDRESS}:8050`;
+    const base = `http://${ADDRESS}:${PORTS.DASHBOARD_PORT}`;
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<html/i);
