@@ -2,14 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { Command } from 'commander';
 import { type DeadLetterEntry, byReason, readDeadLetters, replayDeadLetters, replayTag, selectForReplay } from '../../dlq/dead-letters.ts';
 import { ErrorCodes, UserstreamError } from '../../errors.ts';
+import { offsetArg } from '../args.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { printTable } from '../table.ts';
-
-function offsetArg(flag: string, value: string | undefined): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UserstreamError(ErrorCodes.USAGE, `invalid ${flag} ${JSON.stringify(value)}: expected an offset (0 or more)`);
-  return BigInt(value);
-}
 
 /** A message value for a terminal: its text when it is UTF-8 (cut to `max`), else its size and first bytes in hex. */
 function shown(value: Buffer | null, max = 60): string {
