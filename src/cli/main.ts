@@ -22,6 +22,7 @@ const program = new Command('userstream')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .option('--env-file <path>', 'read USERSTREAM_* settings from this file (NAME=value lines; the environment and flags win), e.g. <stack-home>/secrets/client.env')
+  .addHelpText('after', '\nThe data at each hop, one command each (api, peek, schema, status, rows, dlq): docs/tour.md')
   .exitOverride()
   .hook('preAction', (_program, action) => {
     const file = action.optsWithGlobals<{ envFile?: string }>().envFile;
