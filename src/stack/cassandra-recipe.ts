@@ -165,6 +165,8 @@ export interface CassandraJvmOptions {
   jmxPort?: number;
   /** The replication of system_auth when it is first created (a ring: logins survive a node down). */
   systemAuthRf?: number;
+  /** One node of a ring (several nodes gossiping), not a node alone. */
+  ring?: boolean;
 }
 
 /**
@@ -258,11 +260,19 @@ export function cassandraJvmArgs(opts: CassandraJvmOptions): string[] {
     `-Dcassandra.triggers_dir=${opts.dataDir}`,
     // Stay in the foreground and keep stdout/stderr open (the supervisor reads them).
     '-Dcassandra-foreground=yes',
-    // One node, its own seed: nothing to wait for in gossip, and the default
-    // superuser (PasswordAuthenticator) is created at once instead of after 10 s.
+    // Nothing to wait for in gossip (a node alone; a ring's nodes have their
+    // tokens given), and the default superuser (PasswordAuthenticator) is
+    // created at once instead of after 10 s.
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-    '-Dcassandra.ring_delay_ms=1000',
     '-Dcassandra.superuser_setup_delay_ms=0',
+    // A node alone needs no ring delay. A ring keeps Cassandra's (30 s): it
+    // also sets how long gossip keeps a member that has not shown its tokens
+    // yet (a "fat client", dropped after silence of one ring delay). Nodes of
+    // a ring that start together look like that to each other for a moment;
+    // at 1 s a node dropped another from gossip, then never sent it a schema
+    // change nor pulled one from it, and the other missed a new table for
+    // minutes.
+    ...(opts.ring ? [] : ['-Dcassandra.ring_delay_ms=1000']),
     // A schema change reaches the other nodes by one push from its
     // coordinator, sent once and not retried. A node that gossip shows a
     // newer schema than its own pulls it, but only after migration_delay_ms

@@ -79,7 +79,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
       return [
         ...cassandraJvmArgs({
           heapMb, configFile: f.yaml, logbackFile: f.logback, dataDir: ctx.dirs.data,
-          ...(node ? { jmxPort: ringJmxPort(node.index), systemAuthRf: Math.min(3, node.count) } : {}),
+          ...(node ? { jmxPort: ringJmxPort(node.index), systemAuthRf: Math.min(3, node.count), ring: true } : {}),
         }),
         '-cp', join(ctx.dirs.lib, '*'),
         CASSANDRA_MAIN_CLASS,

@@ -84,7 +84,10 @@ test('a Cassandra node of the ring: all nodes seeds, balanced tokens given up fr
   const alone = cassandraConfigYaml({ dataDir: '/d', cqlPort: 9042, storagePort: 7000, listenAddress: '127.0.0.1', clusterName: 'userstream' });
   assert.match(alone, /^hinted_handoff_enabled: false$/m);
   assert.doesNotMatch(alone, /initial_token|auto_bootstrap/);
-  const jvm = cassandraJvmArgs({ heapMb: 1024, configFile: '/c', logbackFile: '/l', dataDir: '/d', jmxPort: 7200, systemAuthRf: 3 });
+  const jvm = cassandraJvmArgs({ heapMb: 1024, configFile: '/c', logbackFile: '/l', dataDir: '/d', jmxPort: 7200, systemAuthRf: 3, ring: true });
+  // A ring keeps Cassandra's ring delay: at 1 s gossip dropped a node starting beside it as a fat client.
+  assert.equal(jvm.some((a) => a.startsWith('-Dcassandra.ring_delay_ms')), false);
+  assert.ok(cassandraJvmArgs({ heapMb: 1024, configFile: '/c', logbackFile: '/l', dataDir: '/d' }).includes('-Dcassandra.ring_delay_ms=1000'), 'a node alone starts without one');
   assert.ok(jvm.includes('-Dcassandra.jmx.local.port=7200'));
   assert.ok(jvm.includes('-Dcassandra.system_auth.default_rf=3'));
 });
