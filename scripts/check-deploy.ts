@@ -83,15 +83,15 @@ async function composeCheck(): Promise<string> {
 }
 
 // Stand-ins for the credentials a real .env holds; the file itself has none.
-const CREDENTIALS = ['POSTGRES_PASSWORD', 'AIRFLOW_ADMIN_PASSWORD', 'AIRFLOW_SECRET_KEY', 'AIRFLOW_JWT_SECRET'];
+const CREDENTIALS = ['POSTGRES_PASSWORD', 'AIRFLOW_ADMIN_PASSWORD'];
 const composeFile = join(root, 'compose.yaml');
 const envExample = join(root, '.env.example');
 
 /** Expected host ports per profile: the ports table in docs/configuration.md. */
 const EXPECTED_PORTS: Record<string, Record<string, number>> = {
-  kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
-  zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
-  cluster: { 'kafka-1': 9092, 'kafka-2': 9192, 'kafka-3': 9292, 'cassandra-1': 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-apiserver': 8080, dashboard: 8050 },
+  kraft: { kafka: 9092, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-api': 8080, dashboard: 8050 },
+  zookeeper: { 'kafka-zookeeper-mode': 9092, zookeeper: 2181, cassandra: 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-api': 8080, dashboard: 8050 },
+  cluster: { 'kafka-1': 9092, 'kafka-2': 9192, 'kafka-3': 9292, 'cassandra-1': 9042, 'spark-master': 9090, 'spark-connect': 15002, 'schema-registry': 8085, 'airflow-api': 8080, dashboard: 8050 },
 };
 
 /** Per profile: the Kafka and Cassandra services that run, and the Spark workers. */

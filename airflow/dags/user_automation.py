@@ -43,6 +43,8 @@ with DAG(
         "rate": Param(2000, type="number", minimum=0, description="records per second ceiling; 0 = none"),
         "count": Param(0, type="integer", minimum=0, description="stop after this many records; 0 = no limit"),
         "source": Param("auto", type="string", pattern=r"^(auto|builtin|https?://\S+)$"),
+        # With a seed the source's pages are deterministic: a replay upserts the same users.
+        "seed": Param("", type="string", pattern=r"^[A-Za-z0-9._-]*$", description="API seed; empty: none"),
         "kafka_brokers": Param(os.environ.get("USERSTREAM_KAFKA_BROKERS", "localhost:9092"), type="string", pattern=SAFE),
         "topic": Param(os.environ.get("USERSTREAM_TOPIC", "users_created"), type="string", pattern=SAFE),
         # The contract is registered there before the first message (none: no registry).
@@ -66,6 +68,7 @@ with DAG(
             " --rate {{ params.rate }}"
             "{% if params.count %} --count {{ params.count }}{% endif %}"
             " --source '{{ params.source }}'"
+            "{% if params.seed %} --seed '{{ params.seed }}'{% endif %}"
             " --kafka-brokers '{{ params.kafka_brokers }}'"
             " --topic '{{ params.topic }}'"
             " --schema-registry-url '{{ params.schema_registry_url }}'"

@@ -15,6 +15,7 @@ export function runConf(config: Config): Record<string, unknown> {
     ...(config.rate === undefined ? {} : { rate: config.rate }),
     ...(config.count === undefined ? {} : { count: config.count }),
     source: config.source,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
     kafka_brokers: config.kafkaBrokers.join(','),
     topic: config.topic,
     schema_registry_url: config.schemaRegistryUrl ?? 'none',

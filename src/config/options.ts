@@ -100,6 +100,7 @@ export const optionSpecs = {
   registryManagementPort: { group: 'stack', schema: port, default: '9085', doc: "Schema Registry health and metrics port of the local stack" },
   registryHeapMb: { group: 'stack', schema: positiveInt, default: '384', doc: 'Schema Registry JVM heap (MB)' },
   registryJavaHome: { group: 'stack', schema: z.string().optional(), default: undefined, shownDefault: 'the newest JDK 21+ found', doc: 'JDK (21+) the Schema Registry runs on; defaults to --java-home when that is 21+, else the newest JDK 21+ under /usr/lib/jvm' },
+  postgresPassword: { group: 'stack', schema: z.string().min(1).optional(), default: undefined, secret: true, doc: "Password of the stack's PostgreSQL role postgres, for connections from other containers (with --stack-host; compose sets it from POSTGRES_PASSWORD); local processes connect from loopback without one" },
   postgresPort: { group: 'stack', schema: port, default: '5432', doc: "PostgreSQL port of the local stack (Airflow's metadata database)" },
   airflowVersion: { group: 'stack', schema: z.string().regex(/^3\.\d+\.\d+$/, 'expected 3.x.y'), default: '3.3.2', doc: 'Apache Airflow version installed from PyPI into the stack' },
   airflowPort: { group: 'airflow', schema: port, default: '8080', doc: 'Airflow API server and UI port (the original used 8080)' },

@@ -46,7 +46,7 @@ export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControll
 }
 
 /** The client address of Kafka node `i` (1-based; 1 is the single node). */
-export const kafkaNodeAddress = (config: Pick<Config, 'kafkaPort'>, i = 1) => `${LOOPBACK}:${nodePort(config.kafkaPort, i)}`;
+export const kafkaNodeAddress = (config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'stackHost'>>, i = 1) => `${peerHost(config, 'kafka')}:${nodePort(config.kafkaPort, i)}`;
 
 /** The broker addresses of the local stack: one, or every node of the cluster. */
 export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
@@ -79,7 +79,7 @@ export const sparkConnectStackUrl = (config: Pick<Config, 'sparkConnectPort'>) =
 export const registryStackUrl = (config: Pick<Config, 'registryPort'>) => `${httpBase(LOOPBACK, config.registryPort)}/apis/ccompat/v7`;
 
 /** The local Airflow API server (the default of --airflow-url). */
-export const airflowStackUrl = (config: Pick<Config, 'airflowPort'>) => httpBase(LOOPBACK, config.airflowPort);
+export const airflowStackUrl = (config: Pick<Config, 'airflowPort'> & Partial<Pick<Config, 'stackHost'>>) => httpBase(peerHost(config, 'airflow-api'), config.airflowPort);
 
 /** The local PostgreSQL, host:port (Airflow's and the registry's database URLs put their scheme around it). */
-export const postgresStackAddress = (config: Pick<Config, 'postgresPort'>) => `${LOOPBACK}:${config.postgresPort}`;
+export const postgresStackAddress = (config: Pick<Config, 'postgresPort'> & Partial<Pick<Config, 'stackHost'>>) => `${peerHost(config, 'postgres')}:${config.postgresPort}`;

@@ -12,11 +12,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { airflowHealthUrl } from '../airflow/client.ts';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK, airflowStackUrl, kafkaNodeAddress, postgresStackAddress } from '../config/stack-addresses.ts';
+import { airflowStackUrl, kafkaNodeAddress, postgresStackAddress, serviceHost } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { StackPaths } from './paths.ts';
-import { ensureDatabase } from './postgres.ts';
-import type { PrepareContext, ServiceDefinition } from './service.ts';
+import { STACK_DATABASES } from './postgres.ts';
+import type { InstallContext, PrepareContext, ServiceDefinition } from './service.ts';
 import { createVenv, ensureUv, uvInstall } from './uv.ts';
 
 const run = promisify(execFile);
@@ -24,7 +24,7 @@ const run = promisify(execFile);
 export type AirflowStackConfig = Pick<
   Config,
   'airflowVersion' | 'airflowPort' | 'airflowUser' | 'airflowPassword' | 'postgresPort' | 'python' | 'kafkaPort' | 'topic' | 'stackHome'
->;
+> & Partial<Pick<Config, 'stackHost' | 'postgresPassword'>>;
 
 /** The repository root (where airflow/dags lives). */
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -82,10 +82,11 @@ export function airflowEnv(config: AirflowStackConfig, h: AirflowHome): NodeJS.P
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${base}/execution/`,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${config.airflowUser}:admin`,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: passwords,
-    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://postgres@${postgresStackAddress(config)}/airflow`,
-    AIRFLOW__API__BASE_URL: base,
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://postgres${config.postgresPassword ? `:${encodeURIComponent(config.postgresPassword)}` : ''}@${postgresStackAddress(config)}/${STACK_DATABASES.airflow}`,
+    // The UI's own address; in a container the browser knows it by the published port, not by `base` (airflow-api:8080): Airflow's default then.
+    ...(config.stackHost ? {} : { AIRFLOW__API__BASE_URL: base }),
     AIRFLOW__API__PORT: String(config.airflowPort),
-    AIRFLOW__API__HOST: LOOPBACK,
+    AIRFLOW__API__HOST: serviceHost(config).bind,
     AIRFLOW__API__WORKERS: '1',
     AIRFLOW__API__SECRET_KEY: secret(h, 'api-secret-key'),
     AIRFLOW__API_AUTH__JWT_SECRET: secret(h, 'jwt-secret'),
@@ -107,13 +108,20 @@ interface Health {
   dag_processor?: { status?: string };
 }
 
-export async function airflowHealth(port: number): Promise<Health | undefined> {
-  const res = await fetch(airflowHealthUrl(airflowStackUrl({ airflowPort: port })), { signal: AbortSignal.timeout(2000) });
+export async function airflowHealth(config: Pick<Config, 'airflowPort'> & Partial<Pick<Config, 'stackHost'>>): Promise<Health | undefined> {
+  const res = await fetch(airflowHealthUrl(airflowStackUrl(config)), { signal: AbortSignal.timeout(2000) });
   return res.ok ? ((await res.json()) as Health) : undefined;
 }
 
 export function airflowServices(config: AirflowStackConfig): ServiceDefinition[] {
-  const common = { version: config.airflowVersion, artifacts: [] as string[], noJava: true };
+  // The three share one virtualenv (cache/airflow-<version>), installed by whichever is fetched or started first.
+  const common = {
+    version: config.airflowVersion,
+    artifacts: [] as string[],
+    classpath: 'airflow',
+    noJava: true,
+    install: (ctx: InstallContext) => ensureVenv(config, airflowHome(ctx.paths, config.airflowVersion), ctx.paths.cache, ctx.reporter),
+  };
   const cmd = (ctx: PrepareContext, args: string[]) => {
     const h = airflowHome(ctx.paths, config.airflowVersion);
     // Airflow retitles its processes (setproctitle), so the command line cannot
@@ -130,12 +138,11 @@ export function airflowServices(config: AirflowStackConfig): ServiceDefinition[]
     startTimeoutMs: 180_000,
     async prepare(ctx) {
       const h = airflowHome(ctx.paths, config.airflowVersion);
-      await ensureVenv(config, h, ctx.paths.cache, ctx.reporter);
       mkdirSync(h.home, { recursive: true });
       writeFileSync(join(h.home, 'passwords.json'), JSON.stringify({ [config.airflowUser]: config.airflowPassword }), { mode: 0o600 });
-      ctx.reporter('creating the metadata database and migrating it (airflow db migrate)');
+      // The database itself is made by PostgreSQL's start (STACK_DATABASES), which this waits for.
+      ctx.reporter('migrating the metadata database (airflow db migrate)');
       try {
-        await ensureDatabase(config.postgresPort, 'airflow');
         await run(join(h.venv, 'bin', 'airflow'), ['db', 'migrate'], { env: { ...process.env, ...env(ctx) }, maxBuffer: 16 * 1024 * 1024 });
       } catch (error) {
         const e = error as { stderr?: string; message: string };
@@ -145,7 +152,7 @@ export function airflowServices(config: AirflowStackConfig): ServiceDefinition[]
     },
     env,
     command: (ctx) => cmd(ctx, ['api-server', '--port', String(config.airflowPort)]),
-    probe: async () => (await airflowHealth(config.airflowPort))?.metadatabase?.status === 'healthy',
+    probe: async () => (await airflowHealth(config))?.metadatabase?.status === 'healthy',
   };
 
   const scheduler: ServiceDefinition = {
@@ -157,7 +164,7 @@ export function airflowServices(config: AirflowStackConfig): ServiceDefinition[]
     async prepare() {},
     env,
     command: (ctx) => cmd(ctx, ['scheduler']),
-    probe: async () => (await airflowHealth(config.airflowPort))?.scheduler?.status === 'healthy',
+    probe: async () => (await airflowHealth(config))?.scheduler?.status === 'healthy',
   };
 
   const dagProcessor: ServiceDefinition = {
@@ -169,7 +176,7 @@ export function airflowServices(config: AirflowStackConfig): ServiceDefinition[]
     async prepare() {},
     env,
     command: (ctx) => cmd(ctx, ['dag-processor']),
-    probe: async () => (await airflowHealth(config.airflowPort))?.dag_processor?.status === 'healthy',
+    probe: async () => (await airflowHealth(config))?.dag_processor?.status === 'healthy',
   };
 
   return [api, scheduler, dagProcessor];

@@ -2,22 +2,35 @@
  * PostgreSQL for Airflow's metadata, like the original's postgres container:
  * Debian's server binaries (`apt-get install postgresql`), a cluster of our
  * own under the stack's data folder, run as the `postgres` system user
- * (PostgreSQL refuses to run as root), listening on 127.0.0.1 only.
+ * (PostgreSQL refuses to run as root), listening on 127.0.0.1 only; in a
+ * container (--stack-host), on every address, other containers logging in
+ * with --postgres-password.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { userInfo } from 'node:os';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK } from '../config/stack-addresses.ts';
+import { LOOPBACK, serviceHost } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { ServiceDefinition } from './service.ts';
 
 const run = promisify(execFile);
 
-export type PostgresStackConfig = Pick<Config, 'postgresPort'>;
+export type PostgresStackConfig = Pick<Config, 'postgresPort'> & Partial<Pick<Config, 'stackHost' | 'postgresPassword'>>;
+
+/**
+ * The databases of the services that keep their data in the stack's
+ * PostgreSQL (Airflow's metadata, the Schema Registry's artifacts): created
+ * by PostgreSQL's own start, so each of them finds its database there,
+ * local or in a container.
+ */
+export const STACK_DATABASES = { airflow: 'airflow', registry: 'apicurio_registry' } as const;
+
+/** The pg_hba.conf line for other containers: any address, the postgres role's password (SCRAM). */
+export const NETWORK_HBA_LINE = 'host all all all scram-sha-256';
 
 /** The newest PostgreSQL server Debian installed: /usr/lib/postgresql/<major>/bin. */
 export function findPostgresBin(root = '/usr/lib/postgresql'): { bin: string; major: string } {
@@ -99,6 +112,9 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
     ports: [{ port, what: 'PostgreSQL', flag: '--postgres-port' }],
     startTimeoutMs: 60_000,
     async prepare(ctx) {
+      if (config.stackHost && !config.postgresPassword) {
+        throw new UserstreamError(ErrorCodes.CONFIG, 'PostgreSQL on a container network needs a password for the other containers: set USERSTREAM_POSTGRES_PASSWORD (compose: POSTGRES_PASSWORD)');
+      }
       const user = await postgresUser();
       const data = pgDataDir(ctx.dirs.data);
       // The server's user must be able to reach and own its folders.
@@ -113,12 +129,24 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
           throw new UserstreamError(ErrorCodes.STACK_START, `initdb in ${data} failed: ${(error as Error).message}`, { cause: error });
         }
       }
+      // Loopback (and the socket) is trusted, as initdb wrote; other containers log in with the password.
+      const hba = join(data, 'pg_hba.conf');
+      if (config.stackHost && !readFileSync(hba, 'utf8').split('\n').includes(NETWORK_HBA_LINE)) appendFileSync(hba, `${NETWORK_HBA_LINE}\n`);
+    },
+    async afterStart() {
+      try {
+        for (const name of Object.values(STACK_DATABASES)) await ensureDatabase(port, name);
+        if (config.postgresPassword) await psqlLocal(port, `ALTER ROLE postgres PASSWORD '${config.postgresPassword.replace(/'/g, "''")}'`);
+      } catch (error) {
+        const e = error as { stderr?: string; message: string };
+        throw new UserstreamError(ErrorCodes.STACK_START, `postgres: creating the stack's databases failed: ${(e.stderr || e.message).trim().split('\n').slice(-2).join(' ')}`, { cause: error });
+      }
     },
     command(ctx) {
       const data = pgDataDir(ctx.dirs.data);
       return {
         bin: join(pg().bin, 'postgres'),
-        args: ['-D', data, '-p', String(port), '-c', `listen_addresses=${LOOPBACK}`, '-c', `unix_socket_directories=${dirname(data)}`, '-c', 'max_connections=100'],
+        args: ['-D', data, '-p', String(port), '-c', `listen_addresses=${serviceHost(config).bind}`, '-c', `unix_socket_directories=${dirname(data)}`, '-c', 'max_connections=100'],
         // The data folder is on the command line: it marks the process as ours.
         marker: data,
         ...uidGid(ctx.dirs.data),
@@ -165,13 +193,17 @@ function uidGid(dir: string): { uid?: number; gid?: number } {
   return { uid, gid };
 }
 
-/** Creates a database if it does not exist yet (idempotent). */
-export async function ensureDatabase(port: number, name: string): Promise<void> {
+/** One statement through psql, as postgres from loopback (trusted). */
+async function psqlLocal(port: number, sql: string): Promise<string> {
   const { bin } = findPostgresBin();
-  const psql = (sql: string) =>
-    run(join(bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
-      env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
-    });
-  const { stdout } = await psql(`SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
-  if (stdout.trim() !== '1') await psql(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  const { stdout } = await run(join(bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
+  });
+  return stdout;
+}
+
+/** Creates a database if it does not exist yet (idempotent). */
+async function ensureDatabase(port: number, name: string): Promise<void> {
+  const exists = await psqlLocal(port, `SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
+  if (exists.trim() !== '1') await psqlLocal(port, `CREATE DATABASE "${name.replace(/"/g, '""')}"`);
 }

@@ -21,29 +21,29 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK, httpBase, postgresStackAddress } from '../config/stack-addresses.ts';
+import { LOOPBACK, httpBase, postgresStackAddress, serviceHost } from '../config/stack-addresses.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { fetchArtifact } from './maven.ts';
-import { ensureDatabase } from './postgres.ts';
-import type { PrepareContext, ServiceDefinition } from './service.ts';
+import { STACK_DATABASES } from './postgres.ts';
+import type { InstallContext, ServiceDefinition } from './service.ts';
 
 const run = promisify(execFile);
 
 export type RegistryStackConfig = Pick<
   Config,
   'registryVersion' | 'registryPort' | 'registryManagementPort' | 'registryHeapMb' | 'registryJavaHome' | 'postgresPort'
->;
+> & Partial<Pick<Config, 'stackHost' | 'postgresPassword'>>;
 
 /** The database the registry keeps its schemas in, on the stack's PostgreSQL. */
-export const REGISTRY_DATABASE = 'apicurio_registry';
+export const REGISTRY_DATABASE = STACK_DATABASES.registry;
 
 /** Where the distribution is unpacked: cache/registry-<version>/dist. */
-function distDir(ctx: PrepareContext, version: string): string {
+function distDir(ctx: InstallContext, version: string): string {
   return join(ctx.paths.cache, `registry-${version}`, 'dist');
 }
 
 /** Fetches the distribution from Maven Central and unpacks it, once. */
-async function provision(ctx: PrepareContext, version: string): Promise<string> {
+async function provision(ctx: InstallContext, version: string): Promise<string> {
   const dist = distDir(ctx, version);
   const done = join(dist, '..', '.unpacked');
   if (existsSync(done) && existsSync(join(dist, 'quarkus-run.jar'))) return dist;
@@ -74,17 +74,20 @@ async function provision(ctx: PrepareContext, version: string): Promise<string> 
  */
 export function registryProperties(config: RegistryStackConfig): string[] {
   const p = (k: string, v: string | number) => `-D${k}=${v}`;
+  const { bind } = serviceHost(config);
   return [
-    p('quarkus.http.host', LOOPBACK),
+    p('quarkus.http.host', bind),
     p('quarkus.http.port', config.registryPort),
+    // Its health checks stay on loopback, in a container too (the probe runs there).
     p('quarkus.management.host', LOOPBACK),
     p('quarkus.management.port', config.registryManagementPort),
     p('apicurio.storage.kind', 'sql'),
     p('apicurio.storage.sql.kind', 'postgresql'),
-    // The stack's PostgreSQL trusts connections from loopback; its role is postgres.
+    // The stack's PostgreSQL trusts connections from loopback; from another container, its role's password.
     p('apicurio.datasource.url', `jdbc:postgresql://${postgresStackAddress(config)}/${REGISTRY_DATABASE}`),
     p('apicurio.datasource.username', 'postgres'),
-    p('apicurio.datasource.password', 'unused'),
+    // A real password goes in the environment (registryService's env), not on the command line.
+    ...(config.postgresPassword ? [] : [p('apicurio.datasource.password', 'unused')]),
     p('apicurio.datasource.jdbc.initial-size', 2),
     p('apicurio.datasource.jdbc.min-size', 2),
     p('apicurio.datasource.jdbc.max-size', 10),
@@ -108,11 +111,14 @@ export function registryService(config: RegistryStackConfig): ServiceDefinition 
       { port: config.registryManagementPort, what: 'Schema Registry health', flag: '--registry-management-port' },
     ],
     startTimeoutMs: 120_000,
-    async prepare(ctx) {
+    classpath: 'registry',
+    // The distribution, from Maven Central, once (also when an image is built).
+    install: async (ctx) => {
       await provision(ctx, version);
-      ctx.reporter(`creating the database ${REGISTRY_DATABASE}`);
-      await ensureDatabase(config.postgresPort, REGISTRY_DATABASE);
     },
+    // Its database is made by PostgreSQL's start (STACK_DATABASES), which this waits for.
+    async prepare() {},
+    ...(config.postgresPassword ? { env: () => ({ APICURIO_DATASOURCE_PASSWORD: config.postgresPassword }) } : {}),
     javaArgs(ctx) {
       return [`-Xmx${config.registryHeapMb}m`, '-Xms64m', ...registryProperties(config), '-jar', join(distDir(ctx, version), 'quarkus-run.jar')];
     },

@@ -50,6 +50,12 @@ export interface ServiceDefinition {
    * One of ours running stops `up` with a line saying which to stop.
    */
   excludes?: string[];
+  /**
+   * Downloads what the service runs besides a Maven classpath (Airflow's
+   * virtualenv), once, into the stack's cache: run before prepare by `up`,
+   * and by `stack fetch` when an image is built. Idempotent.
+   */
+  install?(ctx: InstallContext): Promise<void>;
   /** Writes config files and does one-time setup (e.g. formatting storage). Idempotent. */
   prepare(ctx: PrepareContext): Promise<void>;
   /** Arguments to `java` (main class included), for a JVM service. */
@@ -105,3 +111,6 @@ export interface PrepareContext {
   /** Shows a progress line for this service (long preparations: installs, migrations). */
   reporter: (text: string) => void;
 }
+
+/** What an install needs: the stack's folders and a progress line. */
+export type InstallContext = Pick<PrepareContext, 'paths' | 'reporter'>;

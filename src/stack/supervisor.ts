@@ -219,11 +219,13 @@ export async function prepareRun(service: ServiceDefinition, paths: StackPaths, 
 /**
  * The service's classpath, resolved from Maven Central once into
  * cache/<classpath>-<version>/lib (a service without artifacts: that
- * folder, unresolved). A container image runs this when it is built, so
- * the container finds it resolved and downloads nothing.
+ * folder, unresolved), after its install (a virtualenv beside it). A
+ * container image runs this when it is built, so the container finds it all
+ * there and downloads nothing.
  */
 export async function fetchClasspath(service: ServiceDefinition, paths: StackPaths, reporter: StackReporter): Promise<string> {
   const classpath = libDir(service, paths);
+  await service.install?.({ paths, reporter: (text) => reporter.update(service.name, text) });
   if (service.artifacts.length > 0) {
     if (classpathResolved(dirname(classpath), service.artifacts)) return classpath;
     reporter.update(service.name, 'resolving artifacts from Maven Central');

@@ -1,11 +1,13 @@
 /**
  * The Docker way, for real: the images built from this repository's
  * Dockerfile (on the debootstrap base, scripts/docker-setup.ts), compose.yaml's
- * default profile up, users ingested by a container on the compose network,
- * every one a row (reconciled against what the seeded source answers), the
- * dashboard and /metrics through the published ports, the engine's process
- * killed mid-run with nothing lost, then `down -v`. The containers publish on
- * ADDRESS, a loopback address of their own, so a local stack may run beside them.
+ * services up (Kafka, Cassandra, Spark, PostgreSQL, Airflow, the source, the
+ * engine, the dashboard), the DAG user_automation triggered through Airflow's
+ * API, every record its task produced a row (reconciled against what the
+ * seeded source answers), the dashboard and /metrics through the published
+ * ports, the engine's process killed mid-run with nothing lost, then `down -v`.
+ * The containers publish on ADDRESS and ports of their own, so a local stack
+ * may run beside them.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -31,7 +33,13 @@ const PROJECT = 'userstream-test';
  * so a local stack may run beside them (its Spark UIs listen on every address).
  */
 const ADDRESS = '127.0.9.1';
-const PORTS = { KAFKA_PORT: 19092, CASSANDRA_PORT: 19042, SPARK_MASTER_UI_PORT: 19090, SPARK_CONNECT_PORT: 25002, SOURCE_PORT: 18000, DASHBOARD_PORT: 18050 };
+const PORTS = {
+  KAFKA_PORT: 19092, CASSANDRA_PORT: 19042, SPARK_MASTER_UI_PORT: 19090, SPARK_CONNECT_PORT: 25002, SOURCE_PORT: 18000, DASHBOARD_PORT: 18050,
+  AIRFLOW_PORT: 18080, REGISTRY_PORT: 18085,
+};
+const AIRFLOW_PASSWORD = 'docker-stage';
+/** The registry as the compose network names it (its containers register the contract there). */
+const REGISTRY_IN_NETWORK = 'http://schema-registry:8080/apis/ccompat/v7';
 const SEED = 'docker-stage';
 const PAGE = 1000;
 /** Where the source container says its pictures are: its published port (compose.yaml's --public-url). */
@@ -64,7 +72,7 @@ function ingest(count: number, rate: number) {
   return compose([
     'run', '--rm', '--no-deps', '--volume', `${auditDir}:/audit`, 'engine',
     'ingest', '--source', 'http://source:8000/api/', '--seed', SEED, '--batch-size', String(PAGE), '--count', String(count), '--rate', String(rate),
-    '--schema-registry-url', 'none', '--audit-file', '/audit/ids', '--summary-json',
+    '--schema-registry-url', REGISTRY_IN_NETWORK, '--audit-file', '/audit/ids', '--summary-json',
   ]);
 }
 
@@ -94,8 +102,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
       ...Object.entries(PORTS).map(([name, port]) => `${name}=${port}`),
       // The compose file's default: the Spark engine, as the original.
       'USERSTREAM_ENGINE=spark',
-      // Required by the services this test does not start (Airflow, PostgreSQL).
-      'POSTGRES_PASSWORD=docker-stage', 'AIRFLOW_ADMIN_PASSWORD=docker-stage', 'AIRFLOW_SECRET_KEY=docker-stage', 'AIRFLOW_JWT_SECRET=docker-stage',
+      'POSTGRES_PASSWORD=docker-stage', `AIRFLOW_ADMIN_PASSWORD=${AIRFLOW_PASSWORD}`,
       '',
     ].join('\n'));
     rmSync(auditDir, { recursive: true, force: true });
@@ -114,11 +121,11 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
   });
 
   test('the images build from the Dockerfile', async (t) => {
-    const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local', 'userstream-spark:local'];
+    const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local', 'userstream-spark:local', 'userstream-postgres:local', 'userstream-airflow:local', 'userstream-registry:local'];
     const ids = async () => (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ...images]).catch(() => ({ stdout: '' }))).stdout.trim().split('\n').filter(Boolean);
     const before = await ids();
     const started = Date.now();
-    await compose(['build', 'kafka', 'cassandra', 'spark-master', 'source'], 20 * 60_000);
+    await compose(['build', 'kafka', 'cassandra', 'spark-master', 'source', 'postgres', 'airflow-api', 'schema-registry'], 20 * 60_000);
     t.diagnostic(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // The images a rebuild replaced, so runs do not pile them up (one still used by a container stays).
     const now = new Set(await ids());
@@ -127,19 +134,31 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     assert.deepEqual(stdout.trim().split('\n'), images.map(() => '1000:1000'), 'every image runs as uid 1000, not root');
   });
 
-  test('Kafka, Cassandra, Spark (master, worker, Connect server) and the source come up healthy, then the engine and the dashboard', async () => {
-    await compose(['up', '--detach', '--wait', '--wait-timeout', '300', '--no-deps', 'kafka', 'cassandra', 'source', 'spark-master', 'spark-worker', 'spark-connect']);
-    await compose(['up', '--detach', '--wait', '--wait-timeout', '120', '--no-deps', 'engine', 'dashboard']);
+  test('every service of the default profile comes up healthy, each waiting for what it needs', async () => {
+    // No service named: the profile's all, as `docker compose up -d --wait` starts them.
+    await compose(['up', '--detach', '--wait', '--wait-timeout', '420']);
+    const { stdout } = await compose(['ps', '--format', '{{.Service}} {{.Health}}']);
+    const unhealthy = stdout.trim().split('\n').filter((l) => !/ healthy$/.test(l) && !/^engine /.test(l));
+    assert.deepEqual(unhealthy, [], 'every service with a health check is healthy');
     cql = await connectCassandra(config);
   });
 
-  test('an ingest on the compose network: every record Kafka acknowledged is a row, as the source sent it', async () => {
-    const { stdout } = await ingest(5 * PAGE, 0);
+  test('the DAG user_automation, triggered through Airflow on its published port: every record its task produced is a row, as the source sent it', async () => {
+    // Its task runs `userstream ingest` in the scheduler's container, so Kafka and the source are given as that network names them.
+    const { stdout } = await run(process.execPath, [
+      join(root, 'src', 'cli', 'main.ts'), 'dag', 'trigger', '--wait',
+      '--airflow-url', `http://${ADDRESS}:${PORTS.AIRFLOW_PORT}`, '--airflow-password', AIRFLOW_PASSWORD,
+      '--kafka-brokers', 'kafka:29092', '--schema-registry-url', REGISTRY_IN_NETWORK, '--source', 'http://source:8000/api/', '--seed', SEED,
+      '--count', String(5 * PAGE), '--rate', '0', '--duration', '120',
+    ], { cwd: root, timeout: 300_000, maxBuffer: 1 << 24, env: { ...process.env, USERSTREAM_LOG_FORMAT: 'text' } });
     assert.equal(summaryOf(stdout).produced, 5 * PAGE);
-    // Kafka, through the published host listener, holds what the ingest says it produced.
+    // The task registered the record contract first, in the registry container (on its published port).
+    const subjects = (await (await fetch(`http://${ADDRESS}:${PORTS.REGISTRY_PORT}/apis/ccompat/v7/subjects`)).json()) as string[];
+    assert.ok(subjects.includes(`${config.topic}-value`), `subjects: ${JSON.stringify(subjects)}`);
+    // Kafka, through the published host listener, holds what the task says it produced.
     assert.equal(offsetTotal(await endOffsets(config, config.topic)), 5 * PAGE);
     await rowsReach(5 * PAGE, 240_000);
-    assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: 5 * PAGE, page: PAGE, baseUrl: SOURCE_URL }), 5 * PAGE, 'ids the ingest acknowledged');
+    assertReconciled(await reconcile(cql!, config, undefined, { seed: SEED, records: 5 * PAGE, page: PAGE, baseUrl: SOURCE_URL }), 5 * PAGE, 'users of the seeded pages');
   });
 
   test('the dashboard and /metrics answer on the published port, with what Kafka, Cassandra and the Spark master hold', async () => {

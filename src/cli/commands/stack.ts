@@ -106,8 +106,8 @@ export function stackCommand(): Command {
     });
 
   withOptions(stack.command('fetch').argument('<services...>', 'the services whose classpaths to download'), ['stack', 'general'])
-    .description('download the services\' classpaths from Maven Central into <stack-home>/cache without starting anything (a container image is built with it)')
-    .option('--into <dir>', 'also copy each classpath folder to <dir>/cache/, without Maven\'s repository (what an image keeps)')
+    .description('download what the services run into <stack-home>/cache without starting anything: their classpaths from Maven Central, the registry\'s distribution, Airflow\'s virtualenv from PyPI (a container image is built with it)')
+    .option('--into <dir>', 'also copy each service\'s folder of the cache to <dir>/cache/, without Maven\'s repository (what an image keeps)')
     .action(async (names: string[], opts: { into?: string }, command: Command) => {
       const { config } = configFrom(command);
       const paths = stackPaths(config.stackHome);

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../src/config/load.ts';
 import { peerHost, serviceHost, sparkMasterUiUrl } from '../../../src/config/stack-addresses.ts';
 import { cassandraConfigYaml } from '../../../src/stack/cassandra-recipe.ts';
 import { kafkaServerProperties, kafkaZookeeperModeProperties } from '../../../src/stack/kafka-recipe.ts';
 import { kafkaServices } from '../../../src/stack/kafka.ts';
+import { airflowEnv } from '../../../src/stack/airflow.ts';
+import { NETWORK_HBA_LINE, postgresService } from '../../../src/stack/postgres.ts';
+import { registryProperties, registryService } from '../../../src/stack/registry.ts';
+import type { PrepareContext } from '../../../src/stack/service.ts';
 import { connectConf, workerArgs } from '../../../src/stack/spark-recipe.ts';
 
 const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key}=`) || l.startsWith(`${key}:`));
@@ -62,4 +69,37 @@ test('Spark in containers: each process known by its name, the workers and the d
   assert.deepEqual([worker[1], worker.at(-1)], ['spark-worker', 'spark://spark-master:7077']);
   assert.equal(sparkMasterUiUrl(loadConfig({}, { USERSTREAM_STACK_HOST: 'spark-worker' })), 'http://spark-master:9090');
   assert.equal(sparkMasterUiUrl(loadConfig({}, {})), 'http://127.0.0.1:9090');
+});
+
+test('PostgreSQL on a container network needs the password the other containers log in with', async () => {
+  const service = postgresService(loadConfig({}, { USERSTREAM_STACK_HOST: 'postgres' }));
+  await assert.rejects(service.prepare({} as PrepareContext), /USERSTREAM_POSTGRES_PASSWORD/);
+  assert.equal(NETWORK_HBA_LINE, 'host all all all scram-sha-256');
+});
+
+test('Airflow in a container: the database, Kafka and its API server by their names, the database password, the UI address left to Airflow', () => {
+  const config = loadConfig({}, { USERSTREAM_STACK_HOST: 'airflow-scheduler', USERSTREAM_POSTGRES_PASSWORD: 'p@ss', USERSTREAM_KAFKA_PORT: '29092' });
+  const env = airflowEnv(config, { venv: '/v', home: mkdtempSync(join(tmpdir(), 'airflow-home-')) });
+  assert.equal(env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, 'postgresql+psycopg2://postgres:p%40ss@postgres:5432/airflow');
+  assert.equal(env.AIRFLOW__CORE__EXECUTION_API_SERVER_URL, 'http://airflow-api:8080/execution/');
+  assert.equal(env.AIRFLOW__API__HOST, '0.0.0.0');
+  assert.equal(env.AIRFLOW__API__BASE_URL, undefined);
+  assert.equal(env.USERSTREAM_KAFKA_BROKERS, 'kafka:29092');
+  const local = airflowEnv(loadConfig({}, {}), { venv: '/v', home: mkdtempSync(join(tmpdir(), 'airflow-home-')) });
+  assert.equal(local.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, 'postgresql+psycopg2://postgres@127.0.0.1:5432/airflow');
+  assert.equal(local.AIRFLOW__API__BASE_URL, 'http://127.0.0.1:8080');
+  assert.equal(local.USERSTREAM_KAFKA_BROKERS, '127.0.0.1:9092');
+});
+
+test('the Schema Registry in a container: its API on every address, PostgreSQL by name, the password in its environment, never on its command line', () => {
+  const config = loadConfig({}, { USERSTREAM_STACK_HOST: 'schema-registry', USERSTREAM_POSTGRES_PASSWORD: 'secret' });
+  const props = registryProperties(config);
+  assert.ok(props.includes('-Dquarkus.http.host=0.0.0.0'));
+  assert.ok(props.includes('-Dquarkus.management.host=127.0.0.1'), 'health checks stay on loopback');
+  assert.ok(props.includes('-Dapicurio.datasource.url=jdbc:postgresql://postgres:5432/apicurio_registry'));
+  assert.equal(props.some((p) => p.includes('secret')), false);
+  assert.deepEqual(registryService(config).env?.({} as PrepareContext), { APICURIO_DATASOURCE_PASSWORD: 'secret' });
+  const local = registryProperties(loadConfig({}, {}));
+  assert.ok(local.includes('-Dquarkus.http.host=127.0.0.1'));
+  assert.ok(local.includes('-Dapicurio.datasource.url=jdbc:postgresql://127.0.0.1:5432/apicurio_registry'));
 });
