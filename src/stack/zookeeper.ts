@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config/options.ts';
-import { LOOPBACK } from '../config/stack-addresses.ts';
+import { LOOPBACK, serviceHost } from '../config/stack-addresses.ts';
 import type { PrepareContext, ServiceDefinition } from './service.ts';
 import {
   ZOOKEEPER_MAIN_CLASS, isHealthyAnswer, zookeeperArtifacts, zookeeperConfig, zookeeperJvmArgs, zookeeperLog4jConfig,
 } from './zookeeper-recipe.ts';
 
-export type ZookeeperStackConfig = Pick<Config, 'zookeeperVersion' | 'zookeeperPort'>;
+export type ZookeeperStackConfig = Pick<Config, 'zookeeperVersion' | 'zookeeperPort'> & Partial<Pick<Config, 'stackHost'>>;
 
 /** Sends a ZooKeeper four-letter command and resolves with the whole answer ('' on any failure). */
 export function fourLetterWord(host: string, port: number, command: string, timeoutMs = 2000): Promise<string> {
@@ -32,7 +32,9 @@ export function fourLetterWord(host: string, port: number, command: string, time
 
 /** Apache ZooKeeper, one standalone server: Kafka's coordinator in ZooKeeper mode. */
 export function zookeeperService(config: ZookeeperStackConfig): ServiceDefinition {
+  // Clients on loopback as a local process; in a container, on every address (the probe asks on loopback either way).
   const host = LOOPBACK;
+  const { bind } = serviceHost(config);
   const files = (ctx: PrepareContext) => ({ cfg: join(ctx.dirs.conf, 'zoo.cfg'), log4j: join(ctx.dirs.conf, 'log4j2.properties') });
   return {
     name: 'zookeeper',
@@ -42,7 +44,7 @@ export function zookeeperService(config: ZookeeperStackConfig): ServiceDefinitio
     startTimeoutMs: 60_000,
     async prepare(ctx) {
       const f = files(ctx);
-      writeFileSync(f.cfg, zookeeperConfig({ dataDir: join(ctx.dirs.data, 'data'), host, port: config.zookeeperPort }));
+      writeFileSync(f.cfg, zookeeperConfig({ dataDir: join(ctx.dirs.data, 'data'), host: bind, port: config.zookeeperPort }));
       writeFileSync(f.log4j, zookeeperLog4jConfig(join(ctx.dirs.data, 'zookeeper.log')));
     },
     javaArgs(ctx) {

@@ -38,6 +38,8 @@ const PORTS = {
   AIRFLOW_PORT: 18080, REGISTRY_PORT: 18085,
 };
 const AIRFLOW_PASSWORD = 'docker-stage';
+/** The zookeeper profile's broker, in a project of its own beside the default one. */
+const ZK_KAFKA_PORT = 19192;
 /** The registry as the compose network names it (its containers register the contract there). */
 const REGISTRY_IN_NETWORK = 'http://schema-registry:8080/apis/ccompat/v7';
 const SEED = 'docker-stage';
@@ -122,6 +124,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
 
   test('the images build from the Dockerfile', async (t) => {
     const images = ['userstream:local', 'userstream-kafka:local', 'userstream-cassandra:local', 'userstream-spark:local', 'userstream-postgres:local', 'userstream-airflow:local', 'userstream-registry:local'];
+    // The zookeeper profile's two are built by its own test below.
     const ids = async () => (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ...images]).catch(() => ({ stdout: '' }))).stdout.trim().split('\n').filter(Boolean);
     const before = await ids();
     const started = Date.now();
@@ -204,6 +207,22 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     assert.equal(summaryOf((await ingesting).stdout).produced, total);
     await rowsReach(total, 240_000);
     assertReconciled(await reconcile(cql!, config, join(auditDir, 'ids'), { seed: SEED, records: total, page: PAGE, baseUrl: SOURCE_URL }), total, 'ids the ingest acknowledged');
+  });
+
+  test('the zookeeper profile: ZooKeeper and a Kafka 3.9 broker on it, built here, take an ingest from a container on their network', async () => {
+    // A project of its own beside the default one: its broker answers to `kafka` too, on host ports of its own.
+    const zk = (args: string[]) => run('docker', ['compose', '--project-name', `${PROJECT}-zk`, '--env-file', envFile, ...args], {
+      cwd: root, timeout: 600_000, maxBuffer: 1 << 26, env: { ...process.env, COMPOSE_PROFILES: 'zookeeper', KAFKA_PORT: String(ZK_KAFKA_PORT), ZOOKEEPER_PORT: '12181' },
+    });
+    try {
+      await zk(['build', 'zookeeper', 'kafka-zookeeper-mode']);
+      await zk(['up', '--detach', '--wait', '--wait-timeout', '240', 'zookeeper', 'kafka-zookeeper-mode']);
+      const { stdout } = await zk(['run', '--rm', '--no-deps', 'engine', 'ingest', '--source', 'builtin', '--count', '2000', '--rate', '0', '--schema-registry-url', 'none', '--summary-json']);
+      assert.equal(summaryOf(stdout).produced, 2000);
+      assert.equal(offsetTotal(await endOffsets({ kafkaBrokers: [`${ADDRESS}:${ZK_KAFKA_PORT}`] }, config.topic)), 2000, 'the broker holds them, read through its published listener');
+    } finally {
+      await zk(['down', '--volumes', '--remove-orphans']).catch((e: Error) => process.stderr.write(`compose down (zookeeper): ${e.message}\n`));
+    }
   });
 
   test("the cluster profile's compose file resolves", async () => {
