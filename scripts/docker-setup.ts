@@ -64,7 +64,11 @@ function fail(line: string): never {
 async function ensureDaemon(): Promise<void> {
   if (daemonAnswers()) return;
   if (!isRoot()) fail('no Docker daemon answers; start one (sudo dockerd, or your system\'s service) and run again');
-  if (!onPath('dockerd')) apt(['docker.io']);
+  if (!onPath('dockerd')) {
+    apt(['docker.io']);
+    // The client it brings may reach a daemon that runs elsewhere (DOCKER_HOST).
+    if (daemonAnswers()) return;
+  }
   say(`starting dockerd (log: ${DOCKERD_LOG})`);
   const log = openSync(DOCKERD_LOG, 'a');
   spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref();
@@ -118,10 +122,7 @@ function ensureBaseImage(): void {
 async function main(): Promise<void> {
   const unavailable = dockerUnavailable();
   if (unavailable) fail(unavailable);
-  if (!onPath('docker') && !onPath('dockerd')) {
-    if (!isRoot()) fail('Docker is not installed: sudo apt-get install docker.io');
-    apt(['docker.io']);
-  }
+  // Installs Docker (docker.io: the daemon and its client) when no daemon answers and none is installed.
   await ensureDaemon();
   ensureCompose();
   ensureBaseImage();

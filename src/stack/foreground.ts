@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
-import { every, until } from '../retry.ts';
 import type { StackPaths } from './paths.ts';
 import type { ServiceDefinition } from './service.ts';
-import { type StackReporter, prepareRun } from './supervisor.ts';
+import { type StackReporter, prepareRun, untilAnswers } from './supervisor.ts';
 
 /**
  * One service of the stack as a container's process (`userstream stack run
@@ -39,18 +38,11 @@ export async function runInForeground(
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   const started = Date.now();
   try {
-    await until(
-      `${service.name} to answer`,
-      async () => {
-        if (status !== undefined) throw new UserstreamError(ErrorCodes.STACK_START, `${service.name} exited during start-up with status ${status}`);
-        return (await service.probe().catch(() => false)) ? { done: true, value: undefined } : { done: false, saw: 'no answer' };
-      },
-      {
-        deadline: started + service.startTimeoutMs,
-        pause: every(500),
-        fail: () => new UserstreamError(ErrorCodes.STACK_START, `${service.name} did not answer within ${service.startTimeoutMs / 1000} s`),
-      },
-    );
+    await untilAnswers(service, {
+      timeoutMs: service.startTimeoutMs,
+      exited: () => (status === undefined ? undefined : new UserstreamError(ErrorCodes.STACK_START, `${service.name} exited during start-up with status ${status}`)),
+      notYet: '(its process still running)',
+    });
     await service.afterStart?.(ctx);
   } catch (error) {
     child.kill('SIGTERM');

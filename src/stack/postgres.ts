@@ -135,8 +135,8 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
     },
     async afterStart() {
       try {
-        for (const name of Object.values(STACK_DATABASES)) await ensureDatabase(port, name);
-        if (config.postgresPassword) await psqlLocal(port, `ALTER ROLE postgres PASSWORD '${config.postgresPassword.replace(/'/g, "''")}'`);
+        for (const name of Object.values(STACK_DATABASES)) await ensureDatabase(pg().bin, port, name);
+        if (config.postgresPassword) await psqlLocal(pg().bin, port, `ALTER ROLE postgres PASSWORD '${config.postgresPassword.replace(/'/g, "''")}'`);
       } catch (error) {
         const e = error as { stderr?: string; message: string };
         throw new UserstreamError(ErrorCodes.STACK_START, `postgres: creating the stack's databases failed: ${(e.stderr || e.message).trim().split('\n').slice(-2).join(' ')}`, { cause: error });
@@ -155,9 +155,7 @@ export function postgresService(config: PostgresStackConfig): ServiceDefinition 
     orphan: (dirs) => postmasterOf(pgDataDir(dirs.data)),
     probe: async () => {
       try {
-        await run(join(pg().bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'SELECT 1'], {
-          env: { ...process.env, PGCONNECT_TIMEOUT: '2' },
-        });
+        await psqlLocal(pg().bin, port, 'SELECT 1', 2);
         return true;
       } catch {
         return false;
@@ -193,17 +191,16 @@ function uidGid(dir: string): { uid?: number; gid?: number } {
   return { uid, gid };
 }
 
-/** One statement through psql, as postgres from loopback (trusted). */
-async function psqlLocal(port: number, sql: string): Promise<string> {
-  const { bin } = findPostgresBin();
+/** One statement through `bin`'s psql, as postgres from loopback (trusted), connecting for at most `connectSeconds`. */
+async function psqlLocal(bin: string, port: number, sql: string, connectSeconds = 3): Promise<string> {
   const { stdout } = await run(join(bin, 'psql'), ['-h', LOOPBACK, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql], {
-    env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
+    env: { ...process.env, PGCONNECT_TIMEOUT: String(connectSeconds) },
   });
   return stdout;
 }
 
 /** Creates a database if it does not exist yet (idempotent). */
-async function ensureDatabase(port: number, name: string): Promise<void> {
-  const exists = await psqlLocal(port, `SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
-  if (exists.trim() !== '1') await psqlLocal(port, `CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+async function ensureDatabase(bin: string, port: number, name: string): Promise<void> {
+  const exists = await psqlLocal(bin, port, `SELECT 1 FROM pg_database WHERE datname = '${name.replace(/'/g, "''")}'`);
+  if (exists.trim() !== '1') await psqlLocal(bin, port, `CREATE DATABASE "${name.replace(/"/g, '""')}"`);
 }

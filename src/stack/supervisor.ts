@@ -306,25 +306,36 @@ function orphanOf(service: ServiceDefinition, paths: StackPaths): RunInfo | unde
  */
 async function waitForProbe(service: ServiceDefinition, info: RunInfo, paths: StackPaths, timeoutMs: number): Promise<void> {
   const { pid } = info;
+  await untilAnswers(service, {
+    timeoutMs,
+    exited: () => {
+      if (isOurs(info)) return undefined;
+      removeRunInfo(paths.runFile(service.name));
+      return new UserstreamError(ErrorCodes.STACK_START, `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`);
+    },
+    notYet: `(pid ${pid} still running); see ${paths.log(service.name)}`,
+  });
+}
+
+/**
+ * Waits until the service answers its probe, checked every 500 ms for
+ * `timeoutMs`, while its process runs: `exited` says why not when it no
+ * longer does, and that ends the wait. Past the deadline the failure names
+ * the service and the time, then `notYet`. A detached start (`up`) and a
+ * container's foreground process (`stack run`) wait the same way.
+ */
+export async function untilAnswers(service: ServiceDefinition, o: { timeoutMs: number; exited: () => Error | undefined; notYet: string }): Promise<void> {
   await until(
     `${service.name} to answer`,
     async () => {
-      if (!isOurs(info)) {
-        removeRunInfo(paths.runFile(service.name));
-        throw new UserstreamError(
-          ErrorCodes.STACK_START,
-          `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`,
-        );
-      }
+      const gone = o.exited();
+      if (gone) throw gone;
       return (await service.probe().catch(() => false)) ? { done: true, value: undefined } : { done: false, saw: 'no answer' };
     },
     {
-      deadline: Date.now() + timeoutMs,
+      deadline: Date.now() + o.timeoutMs,
       pause: every(500),
-      fail: () => new UserstreamError(
-        ErrorCodes.STACK_START,
-        `${service.name} did not answer within ${timeoutMs / 1000} s (pid ${pid} still running); see ${paths.log(service.name)}`,
-      ),
+      fail: () => new UserstreamError(ErrorCodes.STACK_START, `${service.name} did not answer within ${o.timeoutMs / 1000} s ${o.notYet}`),
     },
   );
 }

@@ -21,6 +21,7 @@ import { connectCassandra } from '../../src/cassandra/session.ts';
 import { countRows } from '../../src/cassandra/schema.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { endOffsets, offsetTotal } from '../../src/kafka/admin.ts';
+import { parseIngestSummary } from '../../src/ingest/summary.ts';
 import { every, until } from '../../src/retry.ts';
 import { BASE_IMAGE } from '../../scripts/docker-setup.ts';
 import { assertReconciled, reconcile } from '../faults/support.ts';
@@ -57,8 +58,11 @@ const config = loadConfig({}, {
 });
 let cql: cassandra.Client | undefined;
 
-function compose(args: string[], timeoutMs = 600_000) {
-  return run('docker', ['compose', '--project-name', PROJECT, '--env-file', envFile, ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 1 << 26 });
+/** `docker compose` on the test's env file: the default project, or `o.project` with `o.env` over the file's settings (the shell's variables win). */
+function compose(args: string[], o: { timeoutMs?: number; project?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return run('docker', ['compose', '--project-name', o.project ?? PROJECT, '--env-file', envFile, ...args], {
+    cwd: root, timeout: o.timeoutMs ?? 600_000, maxBuffer: 1 << 26, env: { ...process.env, ...o.env },
+  });
 }
 
 /** The engine container's id and how often Docker restarted it. */
@@ -79,9 +83,9 @@ function ingest(count: number, rate: number) {
 }
 
 function summaryOf(stdout: string): { produced: number } {
-  const line = stdout.split('\n').find((l) => l.startsWith('{"ingestSummary"'));
-  assert.ok(line, `no summary line in the ingest's output:\n${stdout}`);
-  return (JSON.parse(line) as { ingestSummary: { produced: number } }).ingestSummary;
+  const summary = parseIngestSummary(stdout);
+  assert.ok(summary, `no summary line in the ingest's output:\n${stdout}`);
+  return summary;
 }
 
 async function rowsReach(n: number, timeoutMs: number): Promise<number> {
@@ -107,7 +111,6 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
       'POSTGRES_PASSWORD=docker-stage', `AIRFLOW_ADMIN_PASSWORD=${AIRFLOW_PASSWORD}`,
       '',
     ].join('\n'));
-    rmSync(auditDir, { recursive: true, force: true });
     mkdirSync(auditDir);
     chmodSync(auditDir, 0o777);
     // What an earlier run left (a run killed before its `down`).
@@ -128,7 +131,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     const ids = async () => (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ...images]).catch(() => ({ stdout: '' }))).stdout.trim().split('\n').filter(Boolean);
     const before = await ids();
     const started = Date.now();
-    await compose(['build', 'kafka', 'cassandra', 'spark-master', 'source', 'postgres', 'airflow-api', 'schema-registry'], 20 * 60_000);
+    await compose(['build', 'kafka', 'cassandra', 'spark-master', 'source', 'postgres', 'airflow-api', 'schema-registry'], { timeoutMs: 20 * 60_000 });
     t.diagnostic(`built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // The images a rebuild replaced, so runs do not pile them up (one still used by a container stays).
     const now = new Set(await ids());
@@ -211,9 +214,7 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
 
   test('the zookeeper profile: ZooKeeper and a Kafka 3.9 broker on it, built here, take an ingest from a container on their network', async () => {
     // A project of its own beside the default one: its broker answers to `kafka` too, on host ports of its own.
-    const zk = (args: string[]) => run('docker', ['compose', '--project-name', `${PROJECT}-zk`, '--env-file', envFile, ...args], {
-      cwd: root, timeout: 600_000, maxBuffer: 1 << 26, env: { ...process.env, COMPOSE_PROFILES: 'zookeeper', KAFKA_PORT: String(ZK_KAFKA_PORT), ZOOKEEPER_PORT: '12181' },
-    });
+    const zk = (args: string[]) => compose(args, { project: `${PROJECT}-zk`, env: { COMPOSE_PROFILES: 'zookeeper', KAFKA_PORT: String(ZK_KAFKA_PORT), ZOOKEEPER_PORT: '12181' } });
     try {
       await zk(['build', 'zookeeper', 'kafka-zookeeper-mode']);
       await zk(['up', '--detach', '--wait', '--wait-timeout', '240', 'zookeeper', 'kafka-zookeeper-mode']);
@@ -226,8 +227,6 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
   });
 
   test("the cluster profile's compose file resolves", async () => {
-    await run('docker', ['compose', '--project-name', PROJECT, '--env-file', envFile, '--profile', 'cluster', 'config', '--quiet'], {
-      cwd: root, env: { ...process.env, COMPOSE_PROFILES: 'cluster' },
-    });
+    await compose(['--profile', 'cluster', 'config', '--quiet'], { env: { COMPOSE_PROFILES: 'cluster' } });
   });
 });
