@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { logbackAppender } from './log-config.ts';
 import { LOOPBACK } from '../config/stack-addresses.ts';
 
 export const CASSANDRA_MAIN_CLASS = 'org.apache.cassandra.service.CassandraDaemon';
@@ -115,32 +116,18 @@ export function cassandraConfigYaml(opts: CassandraConfigOptions): string {
   return lines.join('\n');
 }
 
-/** Logback: INFO to one rolling file, nothing on the console. */
-export function cassandraLogbackXml(logFile: string): string {
-  const file = xml(logFile);
+/** Logback: INFO to one rolling file or the console (log-config.ts), through an async appender. */
+export function cassandraLogbackXml(logFile: string | undefined): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by userstream. -->
 <configuration scan="false" debug="false">
   <statusListener class="ch.qos.logback.core.status.NopStatusListener"/>
-  <appender name="FILE" class="ch.qos.logback.core.rolling.RollingFileAppender">
-    <file>${file}</file>
-    <rollingPolicy class="ch.qos.logback.core.rolling.FixedWindowRollingPolicy">
-      <fileNamePattern>${file}.%i.zip</fileNamePattern>
-      <minIndex>1</minIndex>
-      <maxIndex>3</maxIndex>
-    </rollingPolicy>
-    <triggeringPolicy class="ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy">
-      <maxFileSize>20MB</maxFileSize>
-    </triggeringPolicy>
-    <encoder>
-      <pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern>
-    </encoder>
-  </appender>
+${logbackAppender({ file: logFile, pattern: '%-5level [%thread] %date{ISO8601} %F:%L - %msg%n' }, xml)}
   <appender name="ASYNC" class="ch.qos.logback.classic.AsyncAppender">
     <queueSize>1024</queueSize>
     <discardingThreshold>0</discardingThreshold>
     <includeCallerData>true</includeCallerData>
-    <appender-ref ref="FILE"/>
+    <appender-ref ref="OUT"/>
   </appender>
   <logger name="org.apache.cassandra" level="INFO"/>
   <logger name="com.thinkaurelius.thrift" level="ERROR"/>

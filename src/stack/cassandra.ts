@@ -61,6 +61,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
       ...(node ? [{ port: ringJmxPort(node.index), what: 'Cassandra JMX (nodetool)', flag: '--cassandra-nodes', host: HOST }] : []),
     ],
     startTimeoutMs: 240_000,
+    ownLog: 'system.log',
     async prepare(ctx) {
       const f = files(ctx);
       writeFileSync(
@@ -72,7 +73,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
           ...(node && seeds ? { ring: { seeds, initialToken: ringTokens(node.count)[node.index - 1]! } } : {}),
         }),
       );
-      writeFileSync(f.logback, cassandraLogbackXml(join(ctx.dirs.data, 'system.log')));
+      writeFileSync(f.logback, cassandraLogbackXml(ctx.ownLog));
     },
     javaArgs(ctx) {
       const f = files(ctx);

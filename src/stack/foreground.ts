@@ -19,7 +19,7 @@ export async function runInForeground(
   paths: StackPaths,
   options: { javaHome: string | undefined; reporter: StackReporter },
 ): Promise<number> {
-  const { ctx, cmd } = await prepareRun(service, paths, options);
+  const { ctx, cmd } = await prepareRun(service, paths, { ...options, foreground: true });
   const child = spawn(cmd.bin, cmd.args, {
     cwd: ctx.dirs.data,
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -8,6 +8,7 @@
  * `java <kafkaJvmArgs()> -cp '<lib>/*' KAFKA_MAIN_CLASS server.properties`.
  */
 import { randomBytes } from 'node:crypto';
+import { log4j2Appender } from './log-config.ts';
 
 export const KAFKA_MAIN_CLASS = 'kafka.Kafka';
 export const KAFKA_STORAGE_TOOL_CLASS = 'kafka.tools.StorageTool';
@@ -210,26 +211,14 @@ export function kafkaZookeeperModeProperties(o: KafkaZookeeperModeOptions): stri
   ].join('\n');
 }
 
-/** Log4j 2 (properties syntax): INFO to one rolling file, nothing on the console. */
-export function kafkaLog4jConfig(logFile: string): string {
-  const file = logFile.replace(/\\/g, '\\\\');
+/** Log4j 2 (properties syntax): INFO to one rolling file, or the console (log-config.ts). */
+export function kafkaLog4jConfig(logFile: string | undefined): string {
   return [
     '# Written by userstream.',
     'status = error',
     'name = userstream-kafka',
-    'appender.file.type = RollingFile',
-    'appender.file.name = FILE',
-    `appender.file.fileName = ${file}`,
-    `appender.file.filePattern = ${file}.%i`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-    'appender.file.policies.type = Policies',
-    'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
-    'appender.file.policies.size.size = 20MB',
-    'appender.file.strategy.type = DefaultRolloverStrategy',
-    'appender.file.strategy.max = 3',
+    ...log4j2Appender({ file: logFile, pattern: '[%d] %p %m (%c)%n' }),
     'rootLogger.level = INFO',
-    'rootLogger.appenderRef.file.ref = FILE',
     // The state-change and request loggers are chatty at INFO.
     'logger.state.name = state.change.logger',
     'logger.state.level = WARN',

@@ -80,6 +80,7 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
       ...(node || !config.kafkaHostAddress ? [] : [{ port: config.kafkaHostPort, what: 'Kafka clients outside the container network', flag: '--kafka-host-port' }]),
     ],
     startTimeoutMs: 120_000,
+    ownLog: 'server.log',
     async prepare(ctx) {
       const f = mode.files(ctx);
       if (config.secure) {
@@ -87,7 +88,7 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
         await ensureBrokerCertificate(config.stackHome, ctx.java!, stackSecrets(config.stackHome));
       }
       writeFileSync(f.properties, mode.properties(f.logDir, secureListener()));
-      writeFileSync(f.log4j, kafkaLog4jConfig(join(ctx.dirs.data, 'server.log')));
+      writeFileSync(f.log4j, kafkaLog4jConfig(ctx.ownLog));
       await mode.beforeStart(ctx, f);
     },
     javaArgs(ctx) {

@@ -36,6 +36,13 @@ export interface ServiceDefinition {
    * restarted, so it does not go on with connections to the old process.
    */
   holdsSessionsTo?: string[];
+  /**
+   * The file, in its data folder, that its own logging (Log4j 2, Logback)
+   * writes when `up` runs it detached (Kafka's server.log; see
+   * log-config.ts): start failures and `stack logs` show it beside the
+   * output log, which then holds only what the JVM prints before that.
+   */
+  ownLog?: string;
   /** Extra environment of the process. */
   env?(ctx: PrepareContext): NodeJS.ProcessEnv;
   /**
@@ -106,6 +113,11 @@ export interface PrepareContext {
   java: Java | undefined;
   dirs: ServiceDirs;
   paths: StackPaths;
+  /**
+   * Where its own logging writes (see `ownLog`): that file when run
+   * detached, undefined (the console) in the foreground as a container's process.
+   */
+  ownLog: string | undefined;
   /** A marker put on the java command line so `down` only stops what `up` started. */
   marker: string;
   /** Shows a progress line for this service (long preparations: installs, migrations). */

@@ -9,6 +9,7 @@
  */
 
 import { sparkCassandraDriverProperties } from '../cassandra/java-driver.ts';
+import { log4j2Appender } from './log-config.ts';
 
 export const SPARK_MASTER_CLASS = 'org.apache.spark.deploy.master.Master';
 export const SPARK_WORKER_CLASS = 'org.apache.spark.deploy.worker.Worker';
@@ -143,17 +144,12 @@ export function javaOptions(props: Record<string, string>): string {
     .join(' ');
 }
 
-/** Log4j 2 properties: INFO to a file, Spark's chattiest loggers at WARN. */
-export function sparkLog4jConfig(logFile: string): string {
+/** Log4j 2 properties: INFO to one rolling file or the console (log-config.ts), Spark's chattiest loggers at WARN. */
+export function sparkLog4jConfig(logFile: string | undefined): string {
   return [
     '# Written by userstream.',
     'rootLogger.level = info',
-    'rootLogger.appenderRef.file.ref = file',
-    'appender.file.type = File',
-    'appender.file.name = file',
-    `appender.file.fileName = ${logFile}`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = %d{ISO8601} %-5p %c{1}: %m%n%ex',
+    ...log4j2Appender({ file: logFile, pattern: '%d{ISO8601} %-5p %c{1}: %m%n%ex' }),
     ...['org.sparkproject.jetty', 'org.apache.spark.storage', 'org.apache.spark.scheduler', 'org.apache.hadoop', 'org.apache.kafka']
       .flatMap((name, i) => [`logger.q${i}.name = ${name}`, `logger.q${i}.level = warn`]),
     '',

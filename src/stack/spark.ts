@@ -44,7 +44,7 @@ function log4jFile(ctx: PrepareContext): string {
 }
 
 function writeLog4j(ctx: PrepareContext): void {
-  writeFileSync(log4jFile(ctx), sparkLog4jConfig(join(ctx.dirs.data, 'spark.log')));
+  writeFileSync(log4jFile(ctx), sparkLog4jConfig(ctx.ownLog));
 }
 
 /** The executors' log config, written by the Connect server that starts them: they log to its data folder. */
@@ -74,7 +74,7 @@ export function sparkServices(config: SparkStackConfig): ServiceDefinition[] {
   const cores = config.cluster ? CLUSTER_WORKER_CORES : WORKER_CORES;
   // Several executors share the machine: a smaller one each (docs/cluster.md).
   const executorMemoryMb = config.cluster ? Math.min(config.sparkExecutorMemoryMb, 1024) : config.sparkExecutorMemoryMb;
-  const common = { version: config.sparkVersion, artifacts: sparkArtifacts(config.sparkVersion), classpath: 'spark' };
+  const common = { version: config.sparkVersion, artifacts: sparkArtifacts(config.sparkVersion), classpath: 'spark', ownLog: 'spark.log' };
 
   const master: ServiceDefinition = {
     ...common,

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
@@ -194,7 +195,11 @@ export interface PreparedRun {
  * files written, storage formatted). Both ways of running a service use it:
  * detached, by `up`, and in the foreground, as a container's one process.
  */
-export async function prepareRun(service: ServiceDefinition, paths: StackPaths, options: Pick<UpOptions, 'javaHome' | 'reporter'>): Promise<PreparedRun> {
+export async function prepareRun(
+  service: ServiceDefinition,
+  paths: StackPaths,
+  options: Pick<UpOptions, 'javaHome' | 'reporter'> & { foreground?: boolean },
+): Promise<PreparedRun> {
   const { reporter } = options;
   const java = service.noJava
     ? undefined
@@ -202,7 +207,7 @@ export async function prepareRun(service: ServiceDefinition, paths: StackPaths, 
       ? await findJavaAtLeast(service.javaMin, service.javaHome, options.javaHome)
       : await findJava(options.javaHome);
   const classpath = await fetchClasspath(service, paths, reporter);
-  const ctx = context(service, paths, classpath, java, reporter);
+  const ctx = context(service, paths, classpath, java, reporter, options.foreground);
   if (service.artifacts.length > 0) {
     const size = classpathSize(classpath);
     reporter.update(service.name, `preparing (${size.jars} jars, ${(size.bytes / 1e6).toFixed(0)} MB)`);
@@ -245,6 +250,23 @@ export async function fetchClasspath(service: ServiceDefinition, paths: StackPat
   return classpath;
 }
 
+/** The file a service's own logging writes when run detached (`ServiceDefinition.ownLog`), if it has one. */
+export function ownLogFile(service: ServiceDefinition, paths: StackPaths): string | undefined {
+  return service.ownLog === undefined ? undefined : join(paths.data(service.name), service.ownLog);
+}
+
+/**
+ * The last lines of what a service logged, for a failure message: its own
+ * log, and its output when that is not empty (a JVM that died before its
+ * logging started: a bad flag, a class not found).
+ */
+export function serviceLogTails(service: ServiceDefinition, paths: StackPaths): string {
+  return [paths.log(service.name), ownLogFile(service, paths)]
+    .filter((file): file is string => file !== undefined && existsSync(file) && statSync(file).size > 0)
+    .map((file) => `== ${file}\n${logTail(file)}`)
+    .join('\n');
+}
+
 /** Where a service's classpath is resolved: cache/<classpath>-<version>/lib. */
 function libDir(service: ServiceDefinition, paths: StackPaths): string {
   return join(paths.cache, `${service.classpath ?? service.name}-${service.version}`, 'lib');
@@ -254,10 +276,11 @@ function dirs(service: ServiceDefinition, paths: StackPaths, lib: string): Servi
   return { lib, data: paths.data(service.name), conf: paths.conf(service.name), log: paths.log(service.name) };
 }
 
-function context(service: ServiceDefinition, paths: StackPaths, lib: string, java: PrepareContext['java'], reporter: StackReporter): PrepareContext {
+function context(service: ServiceDefinition, paths: StackPaths, lib: string, java: PrepareContext['java'], reporter: StackReporter, foreground = false): PrepareContext {
   return {
     java,
     paths,
+    ownLog: foreground ? undefined : ownLogFile(service, paths),
     marker: `-Duserstream.service=${service.name}`,
     dirs: dirs(service, paths, lib),
     reporter: (text) => reporter.update(service.name, text),
@@ -311,7 +334,8 @@ async function waitForProbe(service: ServiceDefinition, info: RunInfo, paths: St
     exited: () => {
       if (isOurs(info)) return undefined;
       removeRunInfo(paths.runFile(service.name));
-      return new UserstreamError(ErrorCodes.STACK_START, `${service.name} exited during start-up (pid ${pid}); see ${paths.log(service.name)}:\n${logTail(paths.log(service.name))}`);
+      const logs = serviceLogTails(service, paths);
+      return new UserstreamError(ErrorCodes.STACK_START, `${service.name} exited during start-up (pid ${pid}); ${logs ? `the end of its logs:\n${logs}` : `it logged nothing (${paths.log(service.name)} is empty)`}`);
     },
     notYet: `(pid ${pid} still running); see ${paths.log(service.name)}`,
   });

@@ -5,6 +5,7 @@
  * writes the files and the supervisor starts
  * `java <zookeeperJvmArgs()> -cp '<lib>/*' ZOOKEEPER_MAIN_CLASS zoo.cfg`.
  */
+import { log4j2Appender } from './log-config.ts';
 
 export const ZOOKEEPER_MAIN_CLASS = 'org.apache.zookeeper.server.ZooKeeperServerMain';
 
@@ -57,25 +58,13 @@ export function zookeeperConfig(o: ZookeeperOptions): string {
 }
 
 /** Log4j 2 (properties syntax): INFO to one rolling file. */
-export function zookeeperLog4jConfig(logFile: string): string {
-  const file = logFile.replace(/\\/g, '\\\\');
+export function zookeeperLog4jConfig(logFile: string | undefined): string {
   return [
     '# Written by userstream.',
     'status = error',
     'name = userstream-zookeeper',
-    'appender.file.type = RollingFile',
-    'appender.file.name = FILE',
-    `appender.file.fileName = ${file}`,
-    `appender.file.filePattern = ${file}.%i`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = %d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n',
-    'appender.file.policies.type = Policies',
-    'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
-    'appender.file.policies.size.size = 10MB',
-    'appender.file.strategy.type = DefaultRolloverStrategy',
-    'appender.file.strategy.max = 3',
+    ...log4j2Appender({ file: logFile, pattern: '%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n', maxSize: '10MB' }),
     'rootLogger.level = INFO',
-    'rootLogger.appenderRef.file.ref = FILE',
     '',
   ].join('\n');
 }

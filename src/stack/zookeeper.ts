@@ -42,10 +42,11 @@ export function zookeeperService(config: ZookeeperStackConfig): ServiceDefinitio
     artifacts: zookeeperArtifacts(config.zookeeperVersion),
     ports: [{ port: config.zookeeperPort, what: 'ZooKeeper clients', flag: '--zookeeper-port' }],
     startTimeoutMs: 60_000,
+    ownLog: 'zookeeper.log',
     async prepare(ctx) {
       const f = files(ctx);
       writeFileSync(f.cfg, zookeeperConfig({ dataDir: join(ctx.dirs.data, 'data'), host: bind, port: config.zookeeperPort }));
-      writeFileSync(f.log4j, zookeeperLog4jConfig(join(ctx.dirs.data, 'zookeeper.log')));
+      writeFileSync(f.log4j, zookeeperLog4jConfig(ctx.ownLog));
     },
     javaArgs(ctx) {
       const f = files(ctx);

@@ -146,6 +146,10 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     const { stdout } = await compose(['ps', '--format', '{{.Service}} {{.Health}}']);
     const unhealthy = stdout.trim().split('\n').filter((l) => !/ healthy$/.test(l) && !/^engine /.test(l));
     assert.deepEqual(unhealthy, [], 'every service with a health check is healthy');
+    // A JVM service's own log goes to the console in a container, so Docker has it.
+    for (const [service, line] of [['kafka', 'Kafka Server started'], ['cassandra', 'Startup complete'], ['spark-master', 'I have been elected leader']]) {
+      assert.ok((await compose(['logs', '--no-color', service!])).stdout.includes(line!), `docker compose logs ${service} shows "${line}"`);
+    }
     cql = await connectCassandra(config);
   });
 

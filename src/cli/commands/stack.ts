@@ -8,7 +8,7 @@ import { stackPaths } from '../../stack/paths.ts';
 import { secretFiles } from '../../stack/secrets.ts';
 import type { Config } from '../../config/options.ts';
 import type { ServiceDefinition } from '../../stack/service.ts';
-import { fetchClasspath, flavour, stackDown, stackStatus } from '../../stack/supervisor.ts';
+import { fetchClasspath, flavour, ownLogFile, stackDown, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { bringUp } from '../bring-up.ts';
 import { createReporter } from '../reporter.ts';
@@ -74,24 +74,28 @@ export function stackCommand(): Command {
     });
 
   withOptions(stack.command('logs').argument('[service]', `one of ${SERVICE_NAMES.join(', ')}, or with --cluster kafka-N, cassandra-N, spark-worker-N (default: all)`), ['stack', 'general'])
-    .description('print the last lines of the service logs')
+    .description("print the last lines of the service logs: a JVM service's own log (.stack/data/<service>/server.log and the like), and its output (.stack/logs/<service>.log) when that holds anything")
     .option('-n, --lines <n>', 'lines per service', '40')
     .option('-f, --follow', 'keep printing new lines')
     .action(async (name: string | undefined, opts: { lines: string; follow?: boolean }, command: Command) => {
       const { config } = configFrom(command);
       const paths = stackPaths(config.stackHome);
-      const every = stackServices(config, [], { everyMode: true });
-      const names = name ? stackServices(config, checkNames([name]), { withDependencies: false, everyMode: true }).map((s) => s.name) : every.map((s) => s.name);
-      for (const n of names) {
-        const file = paths.log(n);
-        if (!existsSync(file)) {
-          process.stdout.write(`== ${n}: no log yet (${file})\n`);
+      const services = name ? stackServices(config, checkNames([name]), { withDependencies: false, everyMode: true }) : stackServices(config, [], { everyMode: true });
+      for (const service of services) {
+        // Its own log (a JVM service's Log4j or Logback file) and its output, when that holds anything.
+        const own = ownLogFile(service, paths);
+        const output = paths.log(service.name);
+        const files = [own, output].filter((f): f is string => f !== undefined && existsSync(f) && (f === own || statSync(f).size > 0));
+        if (files.length === 0) {
+          process.stdout.write(`== ${service.name}: no log yet (${own ?? output})\n`);
           continue;
         }
-        process.stdout.write(`== ${n} (${file})\n`);
-        const lines = readFileSync(file, 'utf8').split('\n');
-        process.stdout.write(`${lines.slice(-Number(opts.lines) - 1).join('\n')}\n`);
-        if (opts.follow) follow(file, statSync(file).size);
+        for (const file of files) {
+          process.stdout.write(`== ${service.name} (${file})\n`);
+          const lines = readFileSync(file, 'utf8').split('\n');
+          process.stdout.write(`${lines.slice(-Number(opts.lines) - 1).join('\n')}\n`);
+          if (opts.follow) follow(file, statSync(file).size);
+        }
       }
       if (opts.follow) await new Promise(() => {});
     });

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../src/config/load.ts';
 import { peerHost, serviceHost, sparkMasterUiUrl } from '../../../src/config/stack-addresses.ts';
-import { cassandraConfigYaml } from '../../../src/stack/cassandra-recipe.ts';
-import { kafkaServerProperties, kafkaZookeeperModeProperties } from '../../../src/stack/kafka-recipe.ts';
+import { cassandraConfigYaml, cassandraLogbackXml } from '../../../src/stack/cassandra-recipe.ts';
+import { kafkaLog4jConfig, kafkaServerProperties, kafkaZookeeperModeProperties } from '../../../src/stack/kafka-recipe.ts';
 import { kafkaServices } from '../../../src/stack/kafka.ts';
 import { airflowEnv } from '../../../src/stack/airflow.ts';
 import { NETWORK_HBA_LINE, postgresService } from '../../../src/stack/postgres.ts';
 import { registryProperties, registryService } from '../../../src/stack/registry.ts';
 import type { PrepareContext } from '../../../src/stack/service.ts';
-import { connectConf, workerArgs } from '../../../src/stack/spark-recipe.ts';
+import { connectConf, sparkLog4jConfig, workerArgs } from '../../../src/stack/spark-recipe.ts';
+import { stackPaths } from '../../../src/stack/paths.ts';
+import { ownLogFile, serviceLogTails } from '../../../src/stack/supervisor.ts';
+import { zookeeperLog4jConfig } from '../../../src/stack/zookeeper-recipe.ts';
 
 const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key}=`) || l.startsWith(`${key}:`));
 
@@ -102,4 +105,35 @@ test('the Schema Registry in a container: its API on every address, PostgreSQL b
   const local = registryProperties(loadConfig({}, {}));
   assert.ok(local.includes('-Dquarkus.http.host=127.0.0.1'));
   assert.ok(local.includes('-Dapicurio.datasource.url=jdbc:postgresql://127.0.0.1:5432/apicurio_registry'));
+});
+
+test("a JVM service's own log: a rolling file when up runs it, the console in a container (so docker compose logs shows it)", () => {
+  for (const config of [kafkaLog4jConfig, zookeeperLog4jConfig, sparkLog4jConfig]) {
+    const file = config('/data/x/server.log');
+    assert.match(file, /^appender\.out\.type = RollingFile$/m);
+    assert.match(file, /^appender\.out\.fileName = \/data\/x\/server\.log$/m);
+    assert.match(file, /^rootLogger\.appenderRef\.out\.ref = OUT$/m);
+    const console = config(undefined);
+    assert.match(console, /^appender\.out\.type = Console$/m);
+    assert.match(console, /^appender\.out\.target = SYSTEM_OUT$/m);
+    assert.doesNotMatch(console, /fileName/);
+  }
+  assert.match(cassandraLogbackXml('/data/c/system.log'), /<appender name="OUT" class="ch\.qos\.logback\.core\.rolling\.RollingFileAppender">\s*<file>\/data\/c\/system\.log<\/file>/);
+  const consoleXml = cassandraLogbackXml(undefined);
+  assert.match(consoleXml, /<appender name="OUT" class="ch\.qos\.logback\.core\.ConsoleAppender">/);
+  assert.match(consoleXml, /<appender-ref ref="OUT"\/>/, 'the async appender wraps the console one');
+});
+
+test('a start failure shows the end of the service\'s own log, and of its output when that holds anything', () => {
+  const paths = stackPaths(mkdtempSync(join(tmpdir(), 'us-logs-')));
+  const kafka = kafkaServices(loadConfig({}, { USERSTREAM_STACK_HOME: paths.home }))[0]!;
+  assert.equal(ownLogFile(kafka, paths), join(paths.data('kafka'), 'server.log'));
+  assert.equal(serviceLogTails(kafka, paths), '', 'no log at all: nothing to show');
+  mkdirSync(paths.data('kafka'), { recursive: true });
+  mkdirSync(dirname(paths.log('kafka')), { recursive: true });
+  writeFileSync(paths.log('kafka'), '');
+  writeFileSync(join(paths.data('kafka'), 'server.log'), 'one\nERROR the reason\n');
+  assert.equal(serviceLogTails(kafka, paths), `== ${join(paths.data('kafka'), 'server.log')}\none\nERROR the reason\n`, 'an empty output is left out');
+  writeFileSync(paths.log('kafka'), 'Error: Could not find or load main class\n');
+  assert.match(serviceLogTails(kafka, paths), /^== .*logs\/kafka\.log\nError: Could not find or load main class\n\n== .*server\.log\n/);
 });
