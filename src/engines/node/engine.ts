@@ -14,13 +14,9 @@ import { BATCH_ATTEMPT_MS, Batch } from './batch.ts';
 import { COMMIT_MS, commitsToSend } from './commits.ts';
 import { withDeadline } from './deadline.ts';
 import { metrics, observeLatency } from '../../metrics/metrics.ts';
-import { BACKOFF, backoffMs } from '../../retry.ts';
+import { BACKOFF, backoffMs, every, until } from '../../retry.ts';
 
-export type NodeEngineConfig = Pick<
-  Config,
-  | 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'groupId' | 'maxMessageBytes'
-  | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table' | 'concurrency'
->;
+export type NodeEngineConfig = Pick<Config, 'kafkaBrokers' | 'topic' | 'dlqTopic' | 'partitions' | 'groupId' | 'maxMessageBytes' | 'cassandraHosts' | 'cassandraDc' | 'keyspace' | 'table' | 'concurrency'>;
 
 export interface EngineStats {
   consumed: number;
@@ -119,21 +115,25 @@ export class NodeEngine {
 
   /** Subscribes, trying again every 2 s while Kafka does not answer, until the deadline. */
   async #subscribeUntil(deadline: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    let last: unknown;
+    await until(`Kafka to take the subscription to ${this.#config.topic}`, async () => {
       try {
         await this.#subscribe();
-        if (attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
-        return;
+        if (++attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
+        return { done: true, value: undefined };
       } catch (error) {
+        attempt++;
         await closeConsumer(this.#consumer);
-        if (this.#stopping) return;
-        if (Date.now() > deadline) {
-          throw new UserstreamError(ErrorCodes.KAFKA, `Kafka unreachable for ${this.#kafkaOutageMs / 1000} s: ${describeError(error)}`, { cause: error });
-        }
-        this.#log.warn(`node engine: cannot subscribe yet (${describeError(error)}); trying again in 2 s`);
-        await new Promise((r) => setTimeout(r, 2000));
+        last = error;
+        return this.#stopping ? { done: true, value: undefined } : { done: false, saw: describeError(error) };
       }
-    }
+    }, {
+      deadline,
+      pause: every(2000),
+      onWait: (saw) => this.#log.warn(`node engine: cannot subscribe yet (${saw}); trying again in 2 s`),
+      fail: () => new UserstreamError(ErrorCodes.KAFKA, `Kafka unreachable for ${this.#kafkaOutageMs / 1000} s: ${describeError(last)}`, { cause: last }),
+    });
   }
 
   async #subscribe(): Promise<void> {

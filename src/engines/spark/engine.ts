@@ -15,6 +15,7 @@ import { connectCassandra } from '../../cassandra/session.ts';
 import type { Config } from '../../config/options.ts';
 import { ErrorCodes, UserstreamError, describeError, errorDetail, javaReason } from '../../errors.ts';
 import { endOffsets } from '../../kafka/admin.ts';
+import { every, until } from '../../retry.ts';
 import { partitionStates, totalLag } from '../../kafka/lag.ts';
 import { SparkConnectError, SparkSession, type StreamingQuery } from '../../spark-connect/index.ts';
 import type { EngineStats } from '../node/engine.ts';
@@ -113,21 +114,32 @@ export class SparkEngine {
 
   /** Starts the queries again every 5 s until it works; throws when the deadline passes. */
   async #relaunchUntil(deadline: number): Promise<void> {
-    for (let attempt = 1; !this.#stopping; attempt++) {
-      await this.#stopQueries();
-      await new Promise((r) => setTimeout(r, 5000));
-      if (this.#stopping) return;
-      try {
-        await this.#launch();
-        this.#log.info(`spark engine: queries running again (attempt ${attempt})`);
-        return;
-      } catch (retryError) {
-        if (Date.now() > deadline) {
-          throw retryError instanceof UserstreamError ? retryError : new UserstreamError(ErrorCodes.SPARK, describeError(retryError), { cause: retryError });
+    await this.#stopQueries();
+    await new Promise((r) => setTimeout(r, 5000));
+    let attempt = 0;
+    let last: unknown;
+    await until(
+      'the Spark queries to run again',
+      async () => {
+        if (this.#stopping) return { done: true, value: undefined };
+        attempt++;
+        try {
+          await this.#launch();
+          this.#log.info(`spark engine: queries running again (attempt ${attempt})`);
+          return { done: true, value: undefined };
+        } catch (retryError) {
+          last = retryError;
+          await this.#stopQueries();
+          return { done: false, saw: describeError(retryError) };
         }
-        this.#log.warn(`spark engine: not yet (${describeError(retryError)}); trying again in 5 s`);
-      }
-    }
+      },
+      {
+        deadline,
+        pause: every(5000),
+        onWait: (saw) => this.#log.warn(`spark engine: not yet (${saw}); trying again in 5 s`),
+        fail: () => (last instanceof UserstreamError ? last : new UserstreamError(ErrorCodes.SPARK, describeError(last), { cause: last })),
+      },
+    );
   }
 
   /** Connects to Spark Connect and (re)starts both queries from their checkpoints. */
