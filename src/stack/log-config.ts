@@ -6,6 +6,12 @@
  * prints before its logging starts. Run in the foreground as a container's
  * process, to the console, so `docker compose logs` shows the service's log.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackPaths } from './paths.ts';
+import { logTail } from './process.ts';
+import type { ServiceDefinition } from './service.ts';
+
 export interface LogTarget {
   /** The rolling file; undefined: the console. */
   file: string | undefined;
@@ -60,4 +66,21 @@ ${encoder}
     </triggeringPolicy>
 ${encoder}
   </appender>`;
+}
+
+/** The file a service's own logging writes when run detached (`ServiceDefinition.ownLog`), if it has one. */
+export function ownLogFile(service: ServiceDefinition, paths: StackPaths): string | undefined {
+  return service.ownLog === undefined ? undefined : join(paths.data(service.name), service.ownLog);
+}
+
+/**
+ * The last lines of what a service logged, for a failure message: its own
+ * log, and its output when that is not empty (a JVM that died before its
+ * logging started: a bad flag, a class not found).
+ */
+export function serviceLogTails(service: ServiceDefinition, paths: StackPaths): string {
+  return [paths.log(service.name), ownLogFile(service, paths)]
+    .filter((file): file is string => file !== undefined && existsSync(file) && statSync(file).size > 0)
+    .map((file) => `== ${file}\n${logTail(file)}`)
+    .join('\n');
 }

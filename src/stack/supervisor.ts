@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
 import { findJava, findJavaAtLeast } from './java.ts';
+import { ownLogFile, serviceLogTails } from './log-config.ts';
 import { classpathResolved, classpathSize, progressBar, resolveClasspath } from './maven.ts';
 import type { StackPaths } from './paths.ts';
 import {
-  isOurs, logTail, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo, type RunInfo,
+  isOurs, portIsFree, processStartTicks, readRunInfo, removeRunInfo, startDetached, stopProcess, writeRunInfo, type RunInfo,
 } from './process.ts';
 import type { PrepareContext, ServiceCommand, ServiceDefinition, ServiceDirs } from './service.ts';
 import { claimStart } from './start-claim.ts';
@@ -248,23 +248,6 @@ export async function fetchClasspath(service: ServiceDefinition, paths: StackPat
     });
   }
   return classpath;
-}
-
-/** The file a service's own logging writes when run detached (`ServiceDefinition.ownLog`), if it has one. */
-export function ownLogFile(service: ServiceDefinition, paths: StackPaths): string | undefined {
-  return service.ownLog === undefined ? undefined : join(paths.data(service.name), service.ownLog);
-}
-
-/**
- * The last lines of what a service logged, for a failure message: its own
- * log, and its output when that is not empty (a JVM that died before its
- * logging started: a bad flag, a class not found).
- */
-export function serviceLogTails(service: ServiceDefinition, paths: StackPaths): string {
-  return [paths.log(service.name), ownLogFile(service, paths)]
-    .filter((file): file is string => file !== undefined && existsSync(file) && statSync(file).size > 0)
-    .map((file) => `== ${file}\n${logTail(file)}`)
-    .join('\n');
 }
 
 /** Where a service's classpath is resolved: cache/<classpath>-<version>/lib. */

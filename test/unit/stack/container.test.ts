@@ -14,7 +14,7 @@ import { registryProperties, registryService } from '../../../src/stack/registry
 import type { PrepareContext } from '../../../src/stack/service.ts';
 import { connectConf, sparkLog4jConfig, workerArgs } from '../../../src/stack/spark-recipe.ts';
 import { stackPaths } from '../../../src/stack/paths.ts';
-import { ownLogFile, serviceLogTails } from '../../../src/stack/supervisor.ts';
+import { ownLogFile, serviceLogTails } from '../../../src/stack/log-config.ts';
 import { zookeeperLog4jConfig } from '../../../src/stack/zookeeper-recipe.ts';
 
 const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key}=`) || l.startsWith(`${key}:`));
