@@ -37,36 +37,50 @@ export const peerHost = (config: Partial<Pick<Config, 'stackHost'>>, name: strin
 /** `http://host:port`, an IPv6 host in brackets. */
 export const httpBase = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-/** Port `base` of node `i` (1-based) of a local cluster: 100 apart per node. */
-const nodePort = (base: number, i: number) => base + 100 * (i - 1);
+/**
+ * Port `base` of node `i` (1-based) of a cluster: as local processes, which
+ * share the machine's ports, 100 apart per node; on a container network,
+ * where each node has an address of its own, the same port on every node.
+ */
+const nodePort = (config: Partial<Pick<Config, 'stackHost'>>, base: number, i: number) => (config.stackHost ? base : base + 100 * (i - 1));
 
-/** Ports of Kafka node `i` (1-based) of a local cluster: the stack's, 100 apart per node. */
-export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'>, i: number) {
-  return { port: nodePort(config.kafkaPort, i), controllerPort: nodePort(config.kafkaControllerPort, i), securePort: nodePort(config.kafkaSecurePort, i) };
+/** Ports of Kafka node `i` (1-based) of a cluster: the stack's, 100 apart per node as local processes. */
+export function kafkaNodePorts(config: Pick<Config, 'kafkaPort' | 'kafkaControllerPort' | 'kafkaSecurePort'> & Partial<Pick<Config, 'stackHost'>>, i: number) {
+  return { port: nodePort(config, config.kafkaPort, i), controllerPort: nodePort(config, config.kafkaControllerPort, i), securePort: nodePort(config, config.kafkaSecurePort, i) };
 }
 
-/** The client address of Kafka node `i` (1-based; 1 is the single node). */
-export const kafkaNodeAddress = (config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'stackHost'>>, i = 1) => `${peerHost(config, 'kafka')}:${nodePort(config.kafkaPort, i)}`;
+/** The host of Kafka node `i` of a cluster, or with no `i` of the single broker: loopback, or its compose name (kafka-i, kafka). */
+export const kafkaNodeHost = (config: Partial<Pick<Config, 'stackHost'>>, i?: number) => peerHost(config, i === undefined ? 'kafka' : `kafka-${i}`);
+
+/** The client address of Kafka node `i` (1-based) of a cluster, or with no `i` of the single broker. */
+export const kafkaNodeAddress = (config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'stackHost'>>, i?: number) =>
+  `${kafkaNodeHost(config, i)}:${i === undefined ? config.kafkaPort : nodePort(config, config.kafkaPort, i)}`;
 
 /** The broker addresses of the local stack: one, or every node of the cluster. */
-export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>): string[] {
-  const n = config.cluster ? (config.kafkaNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => kafkaNodeAddress(config, i + 1));
+export function kafkaStackBrokers(config: Pick<Config, 'kafkaPort'> & Partial<Pick<Config, 'cluster' | 'kafkaNodes' | 'stackHost'>>): string[] {
+  if (!config.cluster) return [kafkaNodeAddress(config)];
+  return Array.from({ length: config.kafkaNodes ?? 3 }, (_, i) => kafkaNodeAddress(config, i + 1));
 }
 
 /** The SASL_SSL listener of the secure single-node stack (--secure). */
 export const kafkaSecureStackBroker = (config: Pick<Config, 'kafkaSecurePort'>) => `${LOOPBACK}:${config.kafkaSecurePort}`;
 
-/** The address of node `i` (1-based) of a local ring: 127.0.0.i (Linux routes all of 127/8 to loopback); node 1 is LOOPBACK. */
-export const ringAddress = (i: number) => `127.0.0.${i}`;
+/**
+ * The address of node `i` (1-based) of a ring: as local processes
+ * 127.0.0.i (Linux routes all of 127/8 to loopback; node 1 is LOOPBACK),
+ * each node on the same ports; on a container network its compose name,
+ * cassandra-i. Gossip knows a node by its address, so each needs one.
+ */
+export const ringAddress = (config: Partial<Pick<Config, 'stackHost'>>, i: number) => (config.stackHost ? `cassandra-${i}` : `127.0.0.${i}`);
 
-/** The CQL address of Cassandra node `i` (1-based; 1 is the single node). */
-export const cassandraNodeAddress = (config: Pick<Config, 'cassandraPort'>, i = 1) => `${ringAddress(i)}:${config.cassandraPort}`;
+/** The CQL address of Cassandra node `i` (1-based) of a ring, or with no `i` of the single node (at loopback, in its container too). */
+export const cassandraNodeAddress = (config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'stackHost'>>, i?: number) =>
+  `${i === undefined ? LOOPBACK : ringAddress(config, i)}:${config.cassandraPort}`;
 
 /** The contact points of the local stack: its one node, or every node of the ring. */
-export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'cluster' | 'cassandraNodes'>>): string[] {
-  const n = config.cluster ? (config.cassandraNodes ?? 3) : 1;
-  return Array.from({ length: n }, (_, i) => cassandraNodeAddress(config, i + 1));
+export function cassandraStackHosts(config: Pick<Config, 'cassandraPort'> & Partial<Pick<Config, 'cluster' | 'cassandraNodes' | 'stackHost'>>): string[] {
+  if (!config.cluster) return [cassandraNodeAddress(config)];
+  return Array.from({ length: config.cassandraNodes ?? 3 }, (_, i) => cassandraNodeAddress(config, i + 1));
 }
 
 /** The Spark master's web UI (its /json/ lists the workers). */

@@ -17,6 +17,7 @@
  * and about 1 CPU-second before it even reaches JMX, per node per check,
  * while the nodes themselves are booting on the same two cores.
  */
+import { lookup } from 'node:dns/promises';
 import type cassandra from 'cassandra-driver';
 import { describeGroups, nodeList, shortVersion, versionGroups } from '../cassandra/agreement.ts';
 import { pinnedClient, type CassandraConfig } from '../cassandra/session.ts';
@@ -126,12 +127,26 @@ export async function nodeView(client: cassandra.Client, node: string): Promise<
  */
 export async function untilRingReady(config: CassandraConfig, hosts: string[], options: { timeoutMs: number; onWait?: (line: string) => void }): Promise<string> {
   const clients = new Map<string, cassandra.Client>();
+  // Nodes known by name (cassandra-2 on a container network) list each other
+  // by IP address: each IP is read back as the name it was resolved from.
+  const names = new Map<string, string>();
+  const named = (address: string) => names.get(address) ?? address;
+  const resolve = async (address: string) => {
+    const node = address.split(':')[0]!;
+    const ip = await lookup(node).then((r) => r.address, () => undefined);
+    if (ip !== undefined) names.set(ip, node);
+  };
   const ask = async (address: string): Promise<NodeView> => {
     const node = address.split(':')[0]!;
     let client = clients.get(address);
     if (!client) clients.set(address, (client = pinnedClient(config, address, 2000)));
     try {
-      return await nodeView(client, node);
+      const view = await nodeView(client, node);
+      return {
+        ...view,
+        ...(view.peers ? { peers: Object.fromEntries(Object.entries(view.peers).map(([peer, version]) => [named(peer), version])) } : {}),
+        ...(view.connected ? { connected: view.connected.map(named) } : {}),
+      };
     } catch (error) {
       // A fresh client next time: one that failed to connect may not try again.
       clients.delete(address);
@@ -143,6 +158,7 @@ export async function untilRingReady(config: CassandraConfig, hosts: string[], o
     return await until(
       ringCondition(hosts.length),
       async () => {
+        await Promise.all(hosts.map(resolve));
         const r = ringReadiness(hosts.map((h) => h.split(':')[0]!), await Promise.all(hosts.map(ask)));
         return r.ready ? { done: true, value: r.summary } : { done: false, saw: r.summary };
       },

@@ -42,12 +42,12 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
     yaml: join(ctx.dirs.conf, 'cassandra.yaml'),
     logback: join(ctx.dirs.conf, 'logback.xml'),
   });
-  // Alone in a container, the node gossips and is known to drivers by its name on the container network.
-  const address = node ? ringAddress(node.index) : serviceHost(config).advertised;
-  const seeds = node ? Array.from({ length: node.count }, (_, i) => ringAddress(i + 1)) : undefined;
+  // In a container, the node gossips and is known to drivers by its name on the container network.
+  const address = node ? ringAddress(config, node.index) : serviceHost(config).advertised;
+  const seeds = node ? Array.from({ length: node.count }, (_, i) => ringAddress(config, i + 1)) : undefined;
   // Several nodes share the machine: a smaller heap each (docs/cluster.md); 512 MB is ccm's.
   const heapMb = node ? Math.min(config.cassandraHeapMb, 1024) : config.cassandraHeapMb;
-  const where: CassandraConfig = { cassandraHosts: [cassandraNodeAddress(config, node?.index ?? 1)], cassandraDc: config.cassandraDc };
+  const where: CassandraConfig = { cassandraHosts: [cassandraNodeAddress(config, node?.index)], cassandraDc: config.cassandraDc };
   return {
     name: node ? `cassandra-${node.index}` : 'cassandra',
     version: config.cassandraVersion,
@@ -68,7 +68,7 @@ function cassandraNode(config: CassandraStackConfig, node?: RingNode): ServiceDe
         f.yaml,
         cassandraConfigYaml({
           dataDir: ctx.dirs.data, cqlPort: config.cassandraPort, storagePort: config.cassandraStoragePort, listenAddress: address, clusterName: 'userstream',
-          ...(config.stackHost && !node ? { cqlOnEveryAddress: true } : {}),
+          ...(config.stackHost ? { cqlOnEveryAddress: true } : {}),
           authenticator: config.secure ? 'PasswordAuthenticator' : 'AllowAllAuthenticator',
           ...(node && seeds ? { ring: { seeds, initialToken: ringTokens(node.count)[node.index - 1]! } } : {}),
         }),

@@ -7,7 +7,7 @@ import { ErrorCodes, UserstreamError } from '../errors.ts';
 import { every, until } from '../retry.ts';
 import { clusterBrokers, kafkaAnswers } from '../kafka/admin.ts';
 import { upsertScramUser } from '../kafka/scram.ts';
-import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodePorts, peerHost, serviceHost } from '../config/stack-addresses.ts';
+import { LOOPBACK as HOST, kafkaNodeAddress, kafkaNodeHost, kafkaNodePorts, peerHost, serviceHost } from '../config/stack-addresses.ts';
 import {
   KAFKA_MAIN_CLASS, type KafkaServerOptions, SCRAM_MECHANISMS, type SecureListener, clusterReplication, kafkaArtifacts, kafkaFormatCommand, kafkaJvmArgs, kafkaLog4jConfig, kafkaServerProperties,
   kafkaZookeeperModeProperties, randomClusterId,
@@ -22,7 +22,7 @@ const run = promisify(execFile);
 export type KafkaStackConfig = Pick<
   Config,
   | 'kafkaMode' | 'kafkaVersion' | 'kafkaZookeeperVersion' | 'kafkaPort' | 'kafkaControllerPort' | 'kafkaHeapMb' | 'partitions' | 'zookeeperPort'
-  | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort' | 'stackHost' | 'kafkaHostAddress' | 'kafkaHostPort'
+  | 'secure' | 'kafkaSecurePort' | 'stackHome' | 'cassandraPort' | 'stackHost' | 'kafkaHostAddress' | 'kafkaHostPort' | 'kafkaClusterId'
 > & Partial<Pick<Config, 'cluster' | 'kafkaNodes'>>;
 
 /** A node of a local cluster: its id (1..count) among `count`. */
@@ -77,7 +77,7 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
     ports: [
       ...mode.ports,
       ...(config.secure ? [{ port: ports.securePort, what: 'Kafka SASL_SSL clients', flag: '--kafka-secure-port' }] : []),
-      ...(node || !config.kafkaHostAddress ? [] : [{ port: config.kafkaHostPort, what: 'Kafka clients outside the container network', flag: '--kafka-host-port' }]),
+      ...(!config.kafkaHostAddress ? [] : [{ port: config.kafkaHostPort, what: 'Kafka clients outside the container network', flag: '--kafka-host-port' }]),
     ],
     startTimeoutMs: 120_000,
     ownLog: 'server.log',
@@ -96,8 +96,8 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
       return [...kafkaJvmArgs({ heapMb, log4jFile: f.log4j, logDir: ctx.dirs.data }), '-cp', join(ctx.dirs.lib, '*'), KAFKA_MAIN_CLASS, f.properties];
     },
     ...(config.secure ? { afterStart: (ctx: PrepareContext) => provisionSecureKafka(config, ctx) } : {}),
-    ...(node ? { afterStart: (ctx: PrepareContext) => waitForQuorum(ports.port, node.count, ctx) } : {}),
-    probe: () => kafkaAnswers({ kafkaBrokers: [kafkaNodeAddress(config, node?.id ?? 1)] }, 2000),
+    ...(node ? { afterStart: (ctx: PrepareContext) => waitForQuorum(kafkaNodeAddress(config, node.id), node.count, ctx) } : {}),
+    probe: () => kafkaAnswers({ kafkaBrokers: [kafkaNodeAddress(config, node?.id)] }, 2000),
   };
 }
 
@@ -107,12 +107,12 @@ function brokerService(config: KafkaStackConfig, mode: ModeSpec, node?: ClusterN
  * with it (KRaft fences a broker until then). The nodes start together; a
  * node alone can serve nothing (its quorum needs a majority).
  */
-async function waitForQuorum(port: number, count: number, ctx: PrepareContext): Promise<void> {
+async function waitForQuorum(address: string, count: number, ctx: PrepareContext): Promise<void> {
   let brokers = 0;
   await until(
     `${count} brokers in the cluster`,
     async () => {
-      brokers = await clusterBrokers(`${HOST}:${port}`).catch(() => 0);
+      brokers = await clusterBrokers(address).catch(() => 0);
       return brokers >= count ? { done: true, value: undefined } : { done: false, saw: `${brokers} of ${count} brokers registered` };
     },
     {
@@ -166,7 +166,7 @@ function placement(config: KafkaStackConfig): Pick<KafkaServerOptions, 'host' | 
  */
 function kraftMode(config: KafkaStackConfig, node?: ClusterNode): ModeSpec {
   const own = node ? kafkaNodePorts(config, node.id) : { port: config.kafkaPort, controllerPort: config.kafkaControllerPort };
-  const voters = node ? Array.from({ length: node.count }, (_, i) => ({ id: i + 1, host: HOST, controllerPort: kafkaNodePorts(config, i + 1).controllerPort })) : undefined;
+  const voters = node ? Array.from({ length: node.count }, (_, i) => ({ id: i + 1, host: kafkaNodeHost(config, i + 1), controllerPort: kafkaNodePorts(config, i + 1).controllerPort })) : undefined;
   return {
     version: config.kafkaVersion,
     ports: [
@@ -176,13 +176,13 @@ function kraftMode(config: KafkaStackConfig, node?: ClusterNode): ModeSpec {
     files: (ctx) => ({ properties: join(ctx.dirs.conf, 'server.properties'), log4j: join(ctx.dirs.conf, 'log4j2.properties'), logDir: join(ctx.dirs.data, 'kraft') }),
     properties: (logDir, secure) =>
       kafkaServerProperties({
-        nodeId: node?.id ?? 1, logDir, port: own.port, controllerPort: own.controllerPort, ...(node ? { host: HOST } : placement(config)), partitions: config.partitions, ...(secure ? { secure } : {}),
+        nodeId: node?.id ?? 1, logDir, port: own.port, controllerPort: own.controllerPort, ...placement(config), partitions: config.partitions, ...(secure ? { secure } : {}),
         ...(voters && node ? { voters, replication: clusterReplication(node.count) } : {}),
       }),
     async beforeStart(ctx, f) {
       // KRaft storage is formatted once; its meta.properties then pins the cluster id.
       const meta = join(f.logDir, 'meta.properties');
-      const clusterId = node ? sharedClusterId(ctx) : undefined;
+      const clusterId = node ? sharedClusterId(config, ctx) : undefined;
       if (existsSync(meta)) {
         const has = /^cluster\.id=(.*)$/m.exec(readFileSync(meta, 'utf8'))?.[1]?.trim();
         if (clusterId && has !== clusterId) {
@@ -207,11 +207,16 @@ function kraftMode(config: KafkaStackConfig, node?: ClusterNode): ModeSpec {
 }
 
 /**
- * The id every node of the local cluster is formatted with: made once and
- * kept in conf/kafka-cluster/cluster.id (each node's meta.properties then
- * holds it too).
+ * The id every node of the cluster is formatted with: --kafka-cluster-id
+ * when given; else, as local processes, made once and kept in
+ * conf/kafka-cluster/cluster.id (each node's meta.properties then holds it
+ * too). Nodes in containers have no folder in common: they must be given one.
  */
-function sharedClusterId(ctx: PrepareContext): string {
+function sharedClusterId(config: KafkaStackConfig, ctx: PrepareContext): string {
+  if (config.kafkaClusterId) return config.kafkaClusterId;
+  if (config.stackHost) {
+    throw new UserstreamError(ErrorCodes.STACK_START, 'kafka: the nodes of a cluster in containers share no folder to keep a cluster id in: give them all one --kafka-cluster-id (USERSTREAM_KAFKA_CLUSTER_ID; the compose file does)');
+  }
   const file = join(ctx.paths.conf('kafka-cluster'), 'cluster.id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const id = randomClusterId();

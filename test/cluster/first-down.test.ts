@@ -21,7 +21,7 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
   const node = testConfig(t, { partitions: 3 });
   const spark = testConfig(t, { partitions: 3, topic: node.topic, dlqTopic: node.dlqTopic });
   assert.equal(node.kafkaBrokers[0], `127.0.0.1:${kafkaNodePorts(node, 1).port}`, 'kafka-1 is the first broker listed');
-  assert.equal(node.cassandraHosts[0], `${ringAddress(1)}:${node.cassandraPort}`, 'cassandra-1 is the first contact point listed');
+  assert.equal(node.cassandraHosts[0], `${ringAddress(node, 1)}:${node.cassandraPort}`, 'cassandra-1 is the first contact point listed');
 
   await killService(node, 'kafka-1');
   await killService(node, 'cassandra-1');
@@ -71,7 +71,7 @@ test('cluster: the first broker and the first Cassandra node listed are down fro
     assert.deepEqual(s.kafka.brokers.map((b) => [b.id, b.up]), [[1, false], [2, true], [3, true]]);
     assert.equal(s.kafka.replication[node.topic], 3, 'the topic created while kafka-1 was down is replicated 3 times');
     assert.ok(s.kafka.underReplicated.some((p) => p.topic === node.topic && !p.isr.includes(1)), `kafka-1's replicas of ${node.topic} shown under-replicated: ${JSON.stringify(s.kafka.underReplicated)}`);
-    assert.deepEqual(s.cassandra.map((n) => [n.address.replace(/:\d+$/, ''), n.up]).sort(), [[ringAddress(1), false], [ringAddress(2), true], [ringAddress(3), true]]);
+    assert.deepEqual(s.cassandra.map((n) => [n.address.replace(/:\d+$/, ''), n.up]).sort(), [[ringAddress(node, 1), false], [ringAddress(node, 2), true], [ringAddress(node, 3), true]]);
   } finally {
     for (const engine of engines.values()) if (engine.child.exitCode === null) engine.child.kill('SIGKILL');
     for (const name of ['kafka-1', 'cassandra-1']) {

@@ -5,7 +5,9 @@
  * engine, the dashboard), the DAG user_automation triggered through Airflow's
  * API, every record its task produced a row (reconciled against what the
  * seeded source answers), the dashboard and /metrics through the published
- * ports, the engine's process killed mid-run with nothing lost, then `down -v`.
+ * ports, the engine's process killed mid-run with nothing lost, then `down -v`;
+ * then the zookeeper profile's broker and the cluster profile's nodes, each
+ * in a project of its own.
  * The containers publish on ADDRESS and ports of their own, so a local stack
  * may run beside them.
  */
@@ -230,7 +232,39 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     }
   });
 
-  test("the cluster profile's compose file resolves", async () => {
-    await compose(['--profile', 'cluster', 'config', '--quiet'], { env: { COMPOSE_PROFILES: 'cluster' } });
+  test('the cluster profile: three Kafka nodes and a three-node ring built here, an ingest and the node engine on them, replicated three times', async () => {
+    // The default project's containers go first: both at once would not fit this machine's memory well.
+    await compose(['down', '--volumes', '--remove-orphans']);
+    const ports = { KAFKA_PORT: 19292, KAFKA_2_PORT: 19392, KAFKA_3_PORT: 19492, CASSANDRA_PORT: 19142 };
+    const env = { COMPOSE_PROFILES: 'cluster', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+    const cluster = (args: string[]) => compose(args, { project: `${PROJECT}-cluster`, env });
+    const nodes = ['kafka-1', 'kafka-2', 'kafka-3', 'cassandra-1', 'cassandra-2', 'cassandra-3'];
+    // What `userstream status` says from a container on the cluster's network (kafka:29092 and cassandra:9042 reach any node).
+    const status = async () => JSON.parse((await cluster(['run', '--rm', '--no-deps', 'engine', 'status', '--json'])).stdout) as {
+      topic: { total: number; lag: { node: number } } | null;
+      rows: number | { error: string };
+      kafka: { brokers: { id: number; up: boolean }[]; replication: Record<string, number> };
+      cassandra: { address: string; up: boolean }[];
+    };
+    try {
+      await cluster(['up', '--detach', '--wait', '--wait-timeout', '420', ...nodes]);
+      const { stdout } = await cluster(['run', '--rm', '--no-deps', 'engine', 'ingest', '--source', 'builtin', '--count', '3000', '--rate', '0', '--schema-registry-url', 'none', '--summary-json']);
+      assert.equal(summaryOf(stdout).produced, 3000);
+      // Through the first node's published listener; each node advertises its own published port.
+      assert.equal(offsetTotal(await endOffsets({ kafkaBrokers: [`${ADDRESS}:${ports.KAFKA_PORT}`] }, config.topic)), 3000, 'the brokers hold them, read from the host');
+      await cluster(['run', '--detach', '--no-deps', '--name', `${PROJECT}-cluster-stream`, 'engine', 'stream', '--engine', 'node']);
+      const last = await until('the node engine to write every record to the ring', async () => {
+        const s = await status();
+        return typeof s.rows === 'number' && s.rows === 3000 && s.topic?.lag.node === 0
+          ? { done: true, value: s }
+          : { done: false, saw: `rows ${JSON.stringify(s.rows)}, lag ${s.topic?.lag.node}` };
+      }, { deadline: Date.now() + 180_000, pause: every(2000) });
+      assert.deepEqual(last.kafka.brokers.map((b) => [b.id, b.up]), [[1, true], [2, true], [3, true]], 'three brokers');
+      assert.equal(last.kafka.replication[config.topic], 3, 'the topic replicated three times (auto: the cluster has three brokers)');
+      assert.deepEqual(last.cassandra.map((n) => n.up), [true, true, true], `three Cassandra nodes up: ${JSON.stringify(last.cassandra)}`);
+    } finally {
+      await run('docker', ['rm', '--force', `${PROJECT}-cluster-stream`]).catch(() => {});
+      await cluster(['down', '--volumes', '--remove-orphans']).catch((e: Error) => process.stderr.write(`compose down (cluster): ${e.message}\n`));
+    }
   });
 });

@@ -13,8 +13,8 @@ const cluster = (flags: Record<string, unknown> = {}) => loadConfig({ cluster: t
 
 test('the local stack listens on loopback; node i of a ring on 127.0.0.i', () => {
   assert.equal(LOOPBACK, '127.0.0.1');
-  assert.equal(ringAddress(1), LOOPBACK);
-  assert.equal(ringAddress(3), '127.0.0.3');
+  assert.equal(ringAddress({}, 1), LOOPBACK);
+  assert.equal(ringAddress({}, 3), '127.0.0.3');
 });
 
 test('Kafka: the single node, and a cluster\'s nodes 100 ports apart', () => {
@@ -40,6 +40,18 @@ test('Cassandra: the single node, and a ring\'s nodes on 127.0.0.i, one port', (
   assert.deepEqual(cassandraStackHosts(cluster({ cassandraNodes: 4, cassandraPort: 19042 })), ['127.0.0.1:19042', '127.0.0.2:19042', '127.0.0.3:19042', '127.0.0.4:19042']);
   assert.equal(cassandraNodeAddress(cluster(), 2), '127.0.0.2:9042');
   assert.deepEqual(cassandraStackHosts({ cassandraPort: 9042, cassandraNodes: 4 }), ['127.0.0.1:9042']);
+});
+
+test('a cluster on a container network: each node by its compose name, on the same ports', () => {
+  const node2 = loadConfig({ cluster: true }, { USERSTREAM_STACK_HOST: 'kafka-2', USERSTREAM_KAFKA_PORT: '29092' });
+  assert.deepEqual(kafkaNodePorts(node2, 3), { port: 29092, controllerPort: 9093, securePort: 9094 }, 'each container has its own ports');
+  assert.equal(kafkaNodeAddress(node2, 3), 'kafka-3:29092');
+  assert.equal(kafkaNodeAddress(node2), 'kafka:29092', 'no node named: the single broker (every node answers to kafka too)');
+  assert.deepEqual(kafkaStackBrokers(node2), ['kafka-1:29092', 'kafka-2:29092', 'kafka-3:29092']);
+  const ring = loadConfig({ cluster: true }, { USERSTREAM_STACK_HOST: 'cassandra-1' });
+  assert.equal(ringAddress(ring, 2), 'cassandra-2');
+  assert.deepEqual(cassandraStackHosts(ring), ['cassandra-1:9042', 'cassandra-2:9042', 'cassandra-3:9042']);
+  assert.equal(cassandraNodeAddress(ring), '127.0.0.1:9042', 'the single node is asked in its own container');
 });
 
 test('the one-per-stack services: the same address with and without --cluster', () => {
