@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import cassandra from 'cassandra-driver';
 import type { Config } from '../config/options.ts';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
@@ -143,16 +145,20 @@ export function failureReasons(error: unknown): string | undefined {
  * would otherwise learn the other nodes from it and ask one of them. No
  * schema metadata is read (cheaper to connect), one connection.
  */
-export function pinnedClient(config: CassandraConfig, address: string, timeoutMs: number): cassandra.Client {
+export async function pinnedClient(config: CassandraConfig, address: string, timeoutMs: number): Promise<cassandra.Client> {
   const { loadBalancing } = cassandra.policies;
+  // The allow-list matches the driver's host addresses, which are IPs: a
+  // node given by name (cassandra-2 on a container network) is resolved first.
+  const [host, port] = [address.split(':')[0]!, Number(address.split(':')[1])];
+  const ip = isIP(host) ? host : await lookup(host).then((r) => r.address, () => host);
   return new cassandra.Client({
-    contactPoints: [address.split(':')[0]!],
-    protocolOptions: { port: Number(address.split(':')[1]) },
+    contactPoints: [ip],
+    protocolOptions: { port },
     localDataCenter: config.cassandraDc,
     isMetadataSyncEnabled: false,
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
     socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
-    policies: { loadBalancing: new loadBalancing.AllowListPolicy(new loadBalancing.DCAwareRoundRobinPolicy(config.cassandraDc), [address]) },
+    policies: { loadBalancing: new loadBalancing.AllowListPolicy(new loadBalancing.DCAwareRoundRobinPolicy(config.cassandraDc), [`${ip}:${port}`]) },
     ...authProvider(config),
   });
 }
@@ -165,7 +171,7 @@ export function pinnedClient(config: CassandraConfig, address: string, timeoutMs
 export async function cassandraAnswers(config: CassandraConfig, timeoutMs = 3000, only?: string): Promise<boolean> {
   const first = config.cassandraHosts[0]!;
   const client = only
-    ? pinnedClient(config, only, timeoutMs)
+    ? await pinnedClient(config, only, timeoutMs)
     : new cassandra.Client({
         contactPoints: config.cassandraHosts.map((h) => h.split(':')[0]!),
         protocolOptions: { port: Number(first.split(':')[1]) },

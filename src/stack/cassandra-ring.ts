@@ -139,7 +139,7 @@ export async function untilRingReady(config: CassandraConfig, hosts: string[], o
   const ask = async (address: string): Promise<NodeView> => {
     const node = address.split(':')[0]!;
     let client = clients.get(address);
-    if (!client) clients.set(address, (client = pinnedClient(config, address, 2000)));
+    if (!client) clients.set(address, (client = await pinnedClient(config, address, 2000)));
     try {
       const view = await nodeView(client, node);
       return {
