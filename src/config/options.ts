@@ -117,7 +117,7 @@ export const optionSpecs = {
   // Dashboard and metrics
   dashboardPort: { group: 'dashboard', schema: port, default: '8050', doc: 'Port of the live dashboard (`dashboard`, and `up --follow`)' },
   dashboardHost: { group: 'dashboard', schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the dashboard listens on (0.0.0.0 to reach it from other machines)' },
-  metricsPort: { group: 'metrics', schema: port.optional(), default: undefined, doc: 'Serve Prometheus metrics at /metrics on this port (`ingest`, `stream`; the dashboard serves them on its own port)' },
+  metricsPort: { group: 'metrics', schema: port.optional(), default: undefined, doc: 'Serve Prometheus metrics at /metrics on this port (`ingest`, `stream`; the dashboard serves them on its own port); `stream` answers /healthz there too: 200 once its engine runs, else 503' },
   metricsHost: { group: 'metrics', schema: z.string().min(1), default: '127.0.0.1', doc: 'Address the metrics endpoint listens on' },
   // General
   logLevel: { group: 'general', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Log level' },

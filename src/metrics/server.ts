@@ -12,14 +12,24 @@ export function addMetricsRoute(app: FastifyInstance): void {
   });
 }
 
+/** What a long-running command says of itself at /healthz: 200 when `ok`, else 503, with its state. */
+export type Health = () => { ok: boolean; state: string };
+
 /**
  * With `--metrics-port`, serves this process's metrics at /metrics for
- * Prometheus; returns a function that closes the server (a no-op without).
+ * Prometheus, and with `health` its /healthz (a container's health check);
+ * returns a function that closes the server (a no-op without).
  */
-export async function serveMetrics(config: Pick<Config, 'metricsPort' | 'metricsHost'>, log: Logger): Promise<() => Promise<void>> {
+export async function serveMetrics(config: Pick<Config, 'metricsPort' | 'metricsHost'>, log: Logger, health?: Health): Promise<() => Promise<void>> {
   if (config.metricsPort === undefined) return async () => {};
   const app = Fastify({ logger: false });
   addMetricsRoute(app);
+  if (health) {
+    app.get('/healthz', async (_request, reply) => {
+      const h = health();
+      return reply.code(h.ok ? 200 : 503).send({ status: h.state });
+    });
+  }
   try {
     await app.listen({ host: config.metricsHost, port: config.metricsPort });
   } catch (error) {

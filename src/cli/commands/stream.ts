@@ -14,12 +14,17 @@ export function streamCommand(): Command {
       const name = checkEngine(opts.engine);
       const { config, log } = configFrom(command);
       const engine = createEngine(name, { config, log });
+      // Healthy once the engine runs: its consumer subscribed, or its Spark
+      // queries launched (start() resolved); a blocked process does not answer.
+      let state: 'starting' | 'running' | 'stopping' = 'starting';
       onShutdown(() => {
+        state = 'stopping';
         log.info(`${name} engine: stopping; finishing what it holds`);
         void engine.stop();
       });
-      const closeMetrics = await serveMetrics(config, log);
+      const closeMetrics = await serveMetrics(config, log, () => ({ ok: state === 'running', state }));
       await engine.start();
+      if (state === 'starting') state = 'running';
       const stats = setInterval(() => log.info(`${name} engine: ${JSON.stringify(engine.stats)}`), 10_000);
       stats.unref();
       try {
