@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ErrorCodes, UserstreamError } from '../errors.ts';
 import type { StackPaths } from './paths.ts';
@@ -10,8 +11,9 @@ import { type StackReporter, prepareRun, untilAnswers } from './supervisor.ts';
  * <service>`): prepared exactly as `up` prepares it (the same definition,
  * configured by the environment), then run in the foreground with its
  * output on ours, so the container's log is the service's. Once it answers
- * its probe, the service's afterStart runs (users, roles) and the line
- * `<service>: ready` is printed. SIGTERM and SIGINT go to the service, and
+ * its probe, the service's afterStart runs (users, roles, a ring node's
+ * wait for the ring) and the line `<service>: ready` is printed; until
+ * then `stack probe` calls it not ready (paths.startingFile). SIGTERM and SIGINT go to the service, and
  * its exit status is the container's.
  */
 export async function runInForeground(
@@ -19,6 +21,8 @@ export async function runInForeground(
   paths: StackPaths,
   options: { javaHome: string | undefined; reporter: StackReporter },
 ): Promise<number> {
+  // Not ready (stack probe says so) until its afterStart is done, below.
+  writeFileSync(paths.startingFile(service.name), `${process.pid}\n`);
   const { ctx, cmd } = await prepareRun(service, paths, { ...options, foreground: true });
   const child = spawn(cmd.bin, cmd.args, {
     cwd: ctx.dirs.data,
@@ -44,6 +48,7 @@ export async function runInForeground(
       notYet: '(its process still running)',
     });
     await service.afterStart?.(ctx);
+    rmSync(paths.startingFile(service.name), { force: true });
   } catch (error) {
     child.kill('SIGTERM');
     await exited;

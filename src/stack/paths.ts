@@ -12,6 +12,12 @@ export interface StackPaths {
   log(service: string): string;
   /** Facts about the process we started: pid, ports, version. */
   runFile(service: string): string;
+  /**
+   * Present while a service run in the foreground (a container's process)
+   * has not finished starting: its probe may answer before its afterStart
+   * (a ring node's wait for the ring) is done, and it is not ready until then.
+   */
+  startingFile(service: string): string;
   /** The folder of the run files: which services of ours may be running. */
   runDir: string;
   conf(service: string): string;
@@ -35,6 +41,7 @@ export function stackPaths(home: string): StackPaths {
     data: (s) => dir('data', s),
     log: (s) => join(dir('logs'), `${s}.log`),
     runFile: (s) => join(dir('run'), `${s}.json`),
+    startingFile: (s) => join(dir('run'), `${s}.starting`),
     get runDir() {
       return dir('run');
     },

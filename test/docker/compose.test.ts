@@ -239,12 +239,20 @@ describe('docker compose: the default profile\'s pipeline (the Spark engine) fro
     const env = { COMPOSE_PROFILES: 'cluster', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
     const cluster = (args: string[]) => compose(args, { project: `${PROJECT}-cluster`, env });
     const nodes = ['kafka-1', 'kafka-2', 'kafka-3', 'cassandra-1', 'cassandra-2', 'cassandra-3'];
-    // What `userstream status` says from a container on the cluster's network (kafka:29092 and cassandra:9042 reach any node).
-    const status = async () => JSON.parse((await cluster(['run', '--rm', '--no-deps', 'engine', 'status', '--json'])).stdout) as {
+    // What `userstream status` says from a container on the cluster's network (kafka:29092 and cassandra:9042 reach any node);
+    // it exits 1 while something is wrong (a count that failed), and says what in its JSON.
+    type Status = {
       topic: { total: number; lag: { node: number } } | null;
       rows: number | { error: string };
       kafka: { brokers: { id: number; up: boolean }[]; replication: Record<string, number> };
       cassandra: { address: string; up: boolean }[];
+    };
+    const status = async (): Promise<Status> => {
+      const { stdout } = await cluster(['run', '--rm', '--no-deps', 'engine', 'status', '--json']).catch((e: { stdout?: string; message: string }) => {
+        if (!e.stdout?.trim().startsWith('{')) throw e;
+        return { stdout: e.stdout };
+      });
+      return JSON.parse(stdout) as Status;
     };
     try {
       await cluster(['up', '--detach', '--wait', '--wait-timeout', '420', ...nodes]);

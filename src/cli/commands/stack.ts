@@ -130,13 +130,14 @@ export function stackCommand(): Command {
     });
 
   withOptions(stack.command('probe').argument('<service>', `one of ${SERVICE_NAMES.join(', ')}`), ['stack', 'general'])
-    .description("exit 0 when the service answers as `up` checks it (a container's health check), else 1")
+    .description("exit 0 when the service answers as `up` checks it (a container's health check) and, run by `stack run`, has finished starting (a ring node: the ring is ready), else 1")
     .action(async (name: string, _opts, command: Command) => {
       const { config } = configFrom(command);
       const service = oneService(config, name);
       const answers = await service.probe().catch(() => false);
-      process.stdout.write(`${service.name}: ${answers ? 'answers' : 'does not answer'}\n`);
-      process.exitCode = answers ? 0 : 1;
+      const starting = existsSync(stackPaths(config.stackHome).startingFile(service.name));
+      process.stdout.write(`${service.name}: ${!answers ? 'does not answer' : starting ? 'answers, still starting' : 'answers'}\n`);
+      process.exitCode = answers && !starting ? 0 : 1;
     });
 
   return stack;
