@@ -25,15 +25,23 @@ export function runConf(config: Config): Record<string, unknown> {
   };
 }
 
-/** Triggers a run, waits for it, and returns it with the log of its last try. */
-export async function runDag(client: AirflowClient, conf: Record<string, unknown>, onState: (s: string) => void): Promise<{ run: DagRun; log: string }> {
+/**
+ * Triggers a run, waits for it, and returns it with the log of its last
+ * try and how many tries the task took. A try that failed is named with its
+ * reason: the DAG retries the task once, and each try's records are in
+ * Kafka (at least once; the engines' upserts make them one row each).
+ */
+export async function runDag(client: AirflowClient, conf: Record<string, unknown>, onState: (s: string) => void): Promise<{ run: DagRun; log: string; tries: number }> {
   await client.waitForDag();
   const started = await client.trigger(conf);
   onState(`triggered ${DAG_ID} run ${started.dag_run_id}`);
   const run = await client.waitForRun(started.dag_run_id, { onState: (s) => onState(`run ${started.dag_run_id}: ${s}`) });
   const ti = await client.taskInstance(run.dag_run_id);
+  for (let n = 1; n < ti.try_number; n++) {
+    onState(`run ${run.dag_run_id}: try ${n} of the task failed and was retried: ${failureReason(await client.taskLog(run.dag_run_id, n).catch(() => ''))}`);
+  }
   const log = ti.try_number > 0 ? await client.taskLog(run.dag_run_id, ti.try_number) : '';
-  return { run, log };
+  return { run, log, tries: ti.try_number };
 }
 
 /** The line of a task log that says why the ingest failed. */
