@@ -24,7 +24,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { RECORD_FIELDS } from '../../src/record/record.ts';
 import { SchemaRegistry } from '../../src/registry/client.ts';
@@ -32,6 +31,7 @@ import { valueSubject } from '../../src/registry/contract.ts';
 import { type Check, every, until } from '../../src/retry.ts';
 import { testConfig } from '../support/stack.ts';
 import { type TourStep, ELIDED, outputMismatch, parseTour } from '../support/tour.ts';
+import { freePort } from '../support/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const page = readFileSync(`${root}docs/tour.md`, 'utf8');
@@ -108,16 +108,6 @@ class Terminal2 {
   kill(): void {
     if (!this.#closed) process.kill(-this.#child.pid!, 'SIGKILL');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** What the checks below learn along the way. */

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import pino from 'pino';
 import { serveMetrics } from '../../../src/metrics/server.ts';
-
-/** A port nothing listens on now (the kernel's pick, released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort } from '../../support/ports.ts';
 
 test("stream's /healthz: 503 with its state until the engine runs, then 200; /metrics beside it", async () => {
   const port = await freePort();

@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,6 +16,7 @@ import { stackPaths } from '../../../src/stack/paths.ts';
 import { isAlive, isOurs, readRunInfo, stopProcess } from '../../../src/stack/process.ts';
 import type { ServiceDefinition } from '../../../src/stack/service.ts';
 import { stackDown, stackUp, type StackReporter } from '../../../src/stack/supervisor.ts';
+import { freePort } from '../../support/ports.ts';
 
 const POSTMASTER = `
 const { readFileSync, writeFileSync, existsSync } = require('node:fs');
@@ -39,16 +39,6 @@ createServer().listen(Number(port), '127.0.0.1', () => {
   }, 10);
 });
 `;
-
-/** A free port on 127.0.0.1 (the stand-in listens there, so the port check sees it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `check` until it is truthy; fails after `ms`. */
 async function until<T>(check: () => T, what: string, ms = 8000): Promise<NonNullable<T>> {
