@@ -74,13 +74,15 @@ export function ownLogFile(service: ServiceDefinition, paths: StackPaths): strin
 }
 
 /**
- * The last lines of what a service logged, for a failure message: its own
- * log, and its output when that is not empty (a JVM that died before its
- * logging started: a bad flag, a class not found).
+ * The files a service logged anything to: its output (what a JVM prints
+ * before its logging starts: a bad flag, a class not found), then its own
+ * log. `stack logs` shows them, and a start failure their last lines.
  */
+export function serviceLogFiles(service: ServiceDefinition, paths: StackPaths): string[] {
+  return [paths.log(service.name), ownLogFile(service, paths)].filter((file): file is string => file !== undefined && existsSync(file) && statSync(file).size > 0);
+}
+
+/** The last lines of what a service logged, for a failure message ('' when it logged nothing). */
 export function serviceLogTails(service: ServiceDefinition, paths: StackPaths): string {
-  return [paths.log(service.name), ownLogFile(service, paths)]
-    .filter((file): file is string => file !== undefined && existsSync(file) && statSync(file).size > 0)
-    .map((file) => `== ${file}\n${logTail(file)}`)
-    .join('\n');
+  return serviceLogFiles(service, paths).map((file) => `== ${file}\n${logTail(file)}`).join('\n');
 }

@@ -8,7 +8,7 @@ import { stackPaths } from '../../stack/paths.ts';
 import { secretFiles } from '../../stack/secrets.ts';
 import type { Config } from '../../config/options.ts';
 import type { ServiceDefinition } from '../../stack/service.ts';
-import { ownLogFile } from '../../stack/log-config.ts';
+import { ownLogFile, serviceLogFiles } from '../../stack/log-config.ts';
 import { fetchClasspath, flavour, stackDown, stackStatus } from '../../stack/supervisor.ts';
 import { configFrom, withOptions } from '../options.ts';
 import { bringUp } from '../bring-up.ts';
@@ -83,12 +83,9 @@ export function stackCommand(): Command {
       const paths = stackPaths(config.stackHome);
       const services = name ? stackServices(config, checkNames([name]), { withDependencies: false, everyMode: true }) : stackServices(config, [], { everyMode: true });
       for (const service of services) {
-        // Its own log (a JVM service's Log4j or Logback file) and its output, when that holds anything.
-        const own = ownLogFile(service, paths);
-        const output = paths.log(service.name);
-        const files = [own, output].filter((f): f is string => f !== undefined && existsSync(f) && (f === own || statSync(f).size > 0));
+        const files = serviceLogFiles(service, paths);
         if (files.length === 0) {
-          process.stdout.write(`== ${service.name}: no log yet (${own ?? output})\n`);
+          process.stdout.write(`== ${service.name}: no log yet (${ownLogFile(service, paths) ?? paths.log(service.name)})\n`);
           continue;
         }
         for (const file of files) {

@@ -118,12 +118,12 @@ export class NodeEngine {
     let attempt = 0;
     let last: unknown;
     await until(`Kafka to take the subscription to ${this.#config.topic}`, async () => {
+      attempt++;
       try {
         await this.#subscribe();
-        if (++attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
+        if (attempt > 1) this.#log.info(`node engine: consuming ${this.#config.topic} again (attempt ${attempt})`);
         return { done: true, value: undefined };
       } catch (error) {
-        attempt++;
         await closeConsumer(this.#consumer);
         last = error;
         return this.#stopping ? { done: true, value: undefined } : { done: false, saw: describeError(error) };
